@@ -1,0 +1,30 @@
+use batchcode_core::{render, RawOptions, Request};
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+
+fn url(i: usize) -> String {
+    format!("https://example.com/products/{i:08}?utm_source=batch&x=1")
+}
+
+fn bench(c: &mut Criterion) {
+    for format in ["svg", "png"] {
+        c.bench_function(&format!("qr_{format}_url_M_300px"), |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i += 1;
+                let req = Request {
+                    barcode_type: "qr".into(),
+                    data: url(i),
+                    format: Some(format.into()),
+                    options: RawOptions {
+                        width: Some(300.0),
+                        ..Default::default()
+                    },
+                };
+                black_box(render(&req).unwrap())
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

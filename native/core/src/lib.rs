@@ -1,0 +1,16 @@
+//! batchcode's rendering core: symbologies to bit matrices, bit matrices to
+//! SVG and PNG, with a shared cache and a parallel batch runner. No Node
+//! types here; the napi binding in `native/node` is a thin layer over this.
+pub mod batch;
+pub mod cache;
+pub mod error;
+pub mod matrix;
+pub mod options;
+pub mod render;
+pub mod symbology;
+
+pub use batch::{render_batch, render_guarded, Outcome};
+pub use cache::{global_cache, Cache, CacheConfig, CacheStats};
+pub use error::{CoreError, CoreResult};
+pub use options::{EcLevel, Format, RawOptions, RenderOptions, Rgba};
+pub use render::{render, Body, Metadata, Rendered, Request};

@@ -1,0 +1,259 @@
+//! Render options as callers send them (`RawOptions`) and as the core uses
+//! them (`RenderOptions`): parsing is the one place where they are validated.
+use crate::error::{CoreError, CoreResult};
+
+pub const MAX_IMAGE_PX: u32 = 4096;
+pub const MAX_MARGIN: u32 = 64;
+pub const MAX_MODULE_PX: u32 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Svg,
+    Png,
+}
+
+impl Format {
+    pub fn parse(s: Option<&str>) -> CoreResult<Self> {
+        match s {
+            None | Some("svg") => Ok(Format::Svg),
+            Some("png") => Ok(Format::Png),
+            Some(other) => Err(CoreError::option(
+                "format",
+                format!("must be \"svg\" or \"png\", got {:?}", clip(other)),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EcLevel {
+    L,
+    M,
+    Q,
+    H,
+}
+
+impl EcLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EcLevel::L => "L",
+            EcLevel::M => "M",
+            EcLevel::Q => "Q",
+            EcLevel::H => "H",
+        }
+    }
+}
+
+/// A colour in sRGB with alpha; only ever serialised from these numbers, so
+/// nothing a caller sends can reach SVG markup as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgba {
+    pub r: u8,
+    pub g: u8,
+    pub b: u8,
+    pub a: u8,
+}
+
+impl Rgba {
+    pub const BLACK: Rgba = Rgba::opaque(0, 0, 0);
+    pub const WHITE: Rgba = Rgba::opaque(255, 255, 255);
+    pub const TRANSPARENT: Rgba = Rgba {
+        r: 255,
+        g: 255,
+        b: 255,
+        a: 0,
+    };
+
+    pub const fn opaque(r: u8, g: u8, b: u8) -> Self {
+        Rgba { r, g, b, a: 255 }
+    }
+
+    /// Parses `#RGB`, `#RRGGBB` or `#RRGGBBAA` (and `transparent` where allowed).
+    pub fn parse(field: &'static str, s: &str, allow_transparent: bool) -> CoreResult<Self> {
+        if allow_transparent && s.eq_ignore_ascii_case("transparent") {
+            return Ok(Rgba::TRANSPARENT);
+        }
+        let bad = || {
+            let also = if allow_transparent {
+                " or \"transparent\""
+            } else {
+                ""
+            };
+            CoreError::option(
+                field,
+                format!(
+                    "must be a colour like #RGB, #RRGGBB or #RRGGBBAA{also}, got {:?}",
+                    clip(s)
+                ),
+            )
+        };
+        let hex = s.strip_prefix('#').ok_or_else(bad)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let nibble = |i: usize| u8::from_str_radix(&hex[i..i + 1], 16).unwrap_or(0);
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+        match hex.len() {
+            3 => Ok(Rgba::opaque(nibble(0) * 17, nibble(1) * 17, nibble(2) * 17)),
+            6 => Ok(Rgba::opaque(byte(0), byte(2), byte(4))),
+            8 => Ok(Rgba {
+                r: byte(0),
+                g: byte(2),
+                b: byte(4),
+                a: byte(6),
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// Options exactly as a caller passed them; numbers arrive as JavaScript numbers.
+#[derive(Debug, Clone, Default)]
+pub struct RawOptions {
+    pub width: Option<f64>,
+    pub height: Option<f64>,
+    pub margin: Option<f64>,
+    pub module_width: Option<f64>,
+    pub error_correction: Option<String>,
+    pub foreground: Option<String>,
+    pub background: Option<String>,
+}
+
+/// Validated options; `None` sizes mean "derive from the symbol".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RenderOptions {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Quiet zone in modules; `None` means the symbology's own default.
+    pub margin: Option<u32>,
+    pub module_width: Option<u32>,
+    pub error_correction: Option<EcLevel>,
+    pub foreground: Rgba,
+    pub background: Rgba,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            width: None,
+            height: None,
+            margin: None,
+            module_width: None,
+            error_correction: None,
+            foreground: Rgba::BLACK,
+            background: Rgba::WHITE,
+        }
+    }
+}
+
+impl RawOptions {
+    pub fn parse(&self) -> CoreResult<RenderOptions> {
+        let error_correction = match self.error_correction.as_deref() {
+            None => None,
+            Some("L") | Some("l") => Some(EcLevel::L),
+            Some("M") | Some("m") => Some(EcLevel::M),
+            Some("Q") | Some("q") => Some(EcLevel::Q),
+            Some("H") | Some("h") => Some(EcLevel::H),
+            Some(other) => {
+                return Err(CoreError::option(
+                    "options.error_correction",
+                    format!("must be one of L, M, Q, H, got {:?}", clip(other)),
+                ))
+            }
+        };
+        Ok(RenderOptions {
+            width: int("options.width", self.width, 1, MAX_IMAGE_PX)?,
+            height: int("options.height", self.height, 1, MAX_IMAGE_PX)?,
+            margin: int("options.margin", self.margin, 0, MAX_MARGIN)?,
+            module_width: int("options.module_width", self.module_width, 1, MAX_MODULE_PX)?,
+            error_correction,
+            foreground: match &self.foreground {
+                None => Rgba::BLACK,
+                Some(s) => Rgba::parse("options.foreground", s, false)?,
+            },
+            background: match &self.background {
+                None => Rgba::WHITE,
+                Some(s) => Rgba::parse("options.background", s, true)?,
+            },
+        })
+    }
+}
+
+fn int(field: &'static str, v: Option<f64>, min: u32, max: u32) -> CoreResult<Option<u32>> {
+    match v {
+        None => Ok(None),
+        Some(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(Some(x as u32)),
+        Some(x) => Err(CoreError::option(
+            field,
+            format!("must be an integer from {min} to {max}, got {x}"),
+        )),
+    }
+}
+
+/// Keeps echoed user input short in messages.
+pub(crate) fn clip(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_colour_form() {
+        let p = |s| Rgba::parse("c", s, true);
+        assert_eq!(p("#f00").unwrap(), Rgba::opaque(255, 0, 0));
+        assert_eq!(p("#00FF7f").unwrap(), Rgba::opaque(0, 255, 127));
+        assert_eq!(p("#0000ff80").unwrap().a, 0x80);
+        assert_eq!(p("transparent").unwrap().a, 0);
+    }
+
+    #[test]
+    fn rejects_markup_and_malformed_colours() {
+        for bad in [
+            "red",
+            "#12",
+            "#12345",
+            "#ggg",
+            "#fff\"/><script>",
+            "",
+            "#",
+            "#１２３",
+        ] {
+            let err = Rgba::parse("options.foreground", bad, false).unwrap_err();
+            assert_eq!(err.code(), "INVALID_OPTION", "{bad}");
+            assert!(err.to_string().starts_with("options.foreground:"));
+        }
+        assert!(Rgba::parse("options.foreground", "transparent", false).is_err());
+    }
+
+    #[test]
+    fn rejects_out_of_range_and_fractional_numbers() {
+        for (w, ok) in [
+            (0.0, false),
+            (1.0, true),
+            (4096.0, true),
+            (4097.0, false),
+            (10.5, false),
+            (f64::NAN, false),
+        ] {
+            let raw = RawOptions {
+                width: Some(w),
+                ..Default::default()
+            };
+            assert_eq!(raw.parse().is_ok(), ok, "{w}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! From a request to image bytes: parse, encode, lay out, draw.
+mod png;
+mod svg;
+
+use crate::error::{CoreError, CoreResult};
+use crate::options::{EcLevel, Format, RawOptions, RenderOptions, MAX_IMAGE_PX};
+use crate::symbology::{lookup, Symbol};
+
+/// Default pixels per module when neither `width` nor `module_width` is given.
+pub const DEFAULT_MODULE_PX: u32 = 4;
+
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub barcode_type: String,
+    pub data: String,
+    pub format: Option<String>,
+    pub options: RawOptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Svg(String),
+    Png(Vec<u8>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    pub barcode_type: &'static str,
+    pub version: Option<u32>,
+    /// Modules across (and down, for square symbols), without quiet zone.
+    pub modules: u32,
+    pub rows: u32,
+    pub columns: u32,
+    pub error_correction: Option<EcLevel>,
+    pub text: Option<String>,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub format: Format,
+    pub body: Body,
+    pub meta: Metadata,
+}
+
+impl Rendered {
+    pub fn byte_len(&self) -> usize {
+        match &self.body {
+            Body::Svg(s) => s.len(),
+            Body::Png(b) => b.len(),
+        }
+    }
+}
+
+/// Where the symbol lands in the image. Modules are square, `scale` pixels
+/// each; the symbol is centred, so leftover pixels widen the quiet zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub width: u32,
+    pub height: u32,
+    pub scale: u32,
+    pub margin: u32,
+    /// Pixel offset of the symbol's first module.
+    pub x0: u32,
+    pub y0: u32,
+}
+
+pub fn layout(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
+    let margin = opts.margin.unwrap_or(sym.default_margin);
+    let cols = sym.matrix.width() as u32;
+    let rows = sym.matrix.height() as u32;
+    let (tw, th) = (cols + 2 * margin, rows + 2 * margin);
+    let (width, height) = match (opts.width, opts.height) {
+        (Some(w), Some(h)) => (Some(w), Some(h)),
+        (Some(w), None) => (Some(w), Some((w as u64 * th as u64 / tw as u64) as u32)),
+        (None, Some(h)) => (Some((h as u64 * tw as u64 / th as u64) as u32), Some(h)),
+        (None, None) => (None, None),
+    };
+    let scale = match (opts.module_width, width, height) {
+        (Some(m), _, _) => m,
+        (None, Some(w), Some(h)) => (w / tw).min(h / th),
+        _ => DEFAULT_MODULE_PX,
+    };
+    let width = width.unwrap_or(tw * scale);
+    let height = height.unwrap_or(th * scale);
+    if scale == 0 || width < tw * scale || height < th * scale {
+        let field = if opts.module_width.is_some() {
+            "options.module_width"
+        } else {
+            "options.width"
+        };
+        return Err(CoreError::option(
+            field,
+            format!(
+                "{width}x{height} pixels is too small: this symbol is {tw}x{th} modules with its quiet zone, so it needs at least {}x{} pixels",
+                tw * scale.max(1),
+                th * scale.max(1)
+            ),
+        ));
+    }
+    if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
+        return Err(CoreError::option(
+            "options.module_width",
+            format!("the image would be {width}x{height} pixels; the limit is {MAX_IMAGE_PX}x{MAX_IMAGE_PX}"),
+        ));
+    }
+    Ok(Layout {
+        width,
+        height,
+        scale,
+        margin,
+        x0: (width - cols * scale) / 2,
+        y0: (height - rows * scale) / 2,
+    })
+}
+
+/// Renders one request, uncached.
+pub fn render(req: &Request) -> CoreResult<Rendered> {
+    let symbology = lookup(&req.barcode_type)?;
+    let format = Format::parse(req.format.as_deref())?;
+    let opts = req.options.parse()?;
+    render_parsed(symbology.name, symbology.encode, &req.data, format, &opts)
+}
+
+pub(crate) fn render_parsed(
+    name: &'static str,
+    encode: crate::symbology::EncodeFn,
+    data: &str,
+    format: Format,
+    opts: &RenderOptions,
+) -> CoreResult<Rendered> {
+    let sym = encode(data, opts)?;
+    let lay = layout(&sym, opts)?;
+    let body = match format {
+        Format::Svg => Body::Svg(svg::draw(&sym, &lay, opts)),
+        Format::Png => Body::Png(png::draw(&sym, &lay, opts)),
+    };
+    let m = &sym.matrix;
+    Ok(Rendered {
+        format,
+        body,
+        meta: Metadata {
+            barcode_type: name,
+            version: sym.meta.version,
+            modules: m.width() as u32,
+            rows: m.height() as u32,
+            columns: m.width() as u32,
+            error_correction: sym.meta.error_correction,
+            text: sym.meta.text,
+            width: lay.width,
+            height: lay.height,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

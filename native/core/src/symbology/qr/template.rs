@@ -1,0 +1,175 @@
+//! Everything about a QR version that does not depend on the data, built once
+//! per version and shared: function patterns, the data placement order, and
+//! the eight masks, all bit-packed in both row and column order.
+//!
+//! Lines are stored with 4 light padding bits on each side (module `x` is bit
+//! `x + 4`), so the finder-like pattern test of the penalty score can treat
+//! the quiet zone as light without bounds checks.
+use std::sync::OnceLock;
+
+use qrcode::canvas::{is_functional, Canvas, Module};
+use qrcode::types::{EcLevel as QrEcLevel, Version};
+
+pub const PAD: usize = 4;
+
+pub struct Template {
+    pub size: usize,
+    /// u64 words per padded line.
+    pub words: usize,
+    pub func_rows: Vec<u64>,
+    pub func_cols: Vec<u64>,
+    /// Non-function modules in placement order, as (x, y).
+    pub data_pos: Vec<(u8, u8)>,
+    pub mask_rows: [Vec<u64>; 8],
+    pub mask_cols: [Vec<u64>; 8],
+}
+
+/// Lines of `size` modules, `words` u64 per line, in one buffer.
+pub struct Lines<'a> {
+    pub buf: &'a mut [u64],
+    pub words: usize,
+}
+
+impl Lines<'_> {
+    #[inline]
+    pub fn set(&mut self, line: usize, pos: usize, dark: bool) {
+        let bit = pos + PAD;
+        let w = &mut self.buf[line * self.words + bit / 64];
+        if dark {
+            *w |= 1 << (bit % 64);
+        } else {
+            *w &= !(1 << (bit % 64));
+        }
+    }
+}
+
+pub fn template(version: u8) -> &'static Template {
+    static TEMPLATES: [OnceLock<Template>; 40] = [const { OnceLock::new() }; 40];
+    TEMPLATES[version as usize - 1].get_or_init(|| Template::build(version))
+}
+
+fn mask_bit(mask: usize, x: usize, y: usize) -> bool {
+    match mask {
+        0 => (x + y) % 2 == 0,
+        1 => y % 2 == 0,
+        2 => x % 3 == 0,
+        3 => (x + y) % 3 == 0,
+        4 => (x / 3 + y / 2) % 2 == 0,
+        5 => x * y % 2 + x * y % 3 == 0,
+        6 => (x * y % 2 + x * y % 3) % 2 == 0,
+        _ => ((x + y) % 2 + x * y % 3) % 2 == 0,
+    }
+}
+
+impl Template {
+    fn build(version: u8) -> Template {
+        let qv = Version::Normal(version as i16);
+        let size = version as usize * 4 + 17;
+        let words = (size + 2 * PAD).div_ceil(64);
+        let mut canvas = Canvas::new(qv, QrEcLevel::L);
+        canvas.draw_all_functional_patterns();
+        // `is_functional` leaves out the version information blocks, which
+        // the canvas has drawn by now.
+        let functional = |x: usize, y: usize| {
+            is_functional(qv, size as i16, x as i16, y as i16)
+                || canvas.get(x as i16, y as i16) != Module::Empty
+        };
+
+        let mut func_rows = vec![0; words * size];
+        let mut func_cols = vec![0; words * size];
+        let mut mask_rows: [Vec<u64>; 8] = std::array::from_fn(|_| vec![0; words * size]);
+        let mut mask_cols: [Vec<u64>; 8] = std::array::from_fn(|_| vec![0; words * size]);
+        for y in 0..size {
+            for x in 0..size {
+                if functional(x, y) {
+                    // The dark module sits in the reserved format area.
+                    let dark =
+                        canvas.get(x as i16, y as i16).is_dark() || (x == 8 && y == size - 8);
+                    Lines {
+                        buf: &mut func_rows,
+                        words,
+                    }
+                    .set(y, x, dark);
+                    Lines {
+                        buf: &mut func_cols,
+                        words,
+                    }
+                    .set(x, y, dark);
+                } else {
+                    for m in 0..8 {
+                        if mask_bit(m, x, y) {
+                            Lines {
+                                buf: &mut mask_rows[m],
+                                words,
+                            }
+                            .set(y, x, true);
+                            Lines {
+                                buf: &mut mask_cols[m],
+                                words,
+                            }
+                            .set(x, y, true);
+                        }
+                    }
+                }
+            }
+        }
+
+        // Zigzag through column pairs from the right, skipping the vertical timing column.
+        let mut data_pos = Vec::new();
+        let mut right = size as isize - 1;
+        while right >= 1 {
+            if right == 6 {
+                right = 5;
+            }
+            let upward = ((right + 1) & 2) == 0;
+            for vert in 0..size {
+                let y = if upward { size - 1 - vert } else { vert };
+                for j in 0..2 {
+                    let x = (right - j) as usize;
+                    if !functional(x, y) {
+                        data_pos.push((x as u8, y as u8));
+                    }
+                }
+            }
+            right -= 2;
+        }
+
+        Template {
+            size,
+            words,
+            func_rows,
+            func_cols,
+            data_pos,
+            mask_rows,
+            mask_cols,
+        }
+    }
+
+    /// Where the two copies of the 15 format bits go, as (x, y) per bit.
+    pub fn format_positions(&self, bit: usize) -> [(usize, usize); 2] {
+        let s = self.size;
+        let first = match bit {
+            0..=5 => (8, bit),
+            6 => (8, 7),
+            7 => (8, 8),
+            8 => (7, 8),
+            _ => (14 - bit, 8),
+        };
+        let second = if bit < 8 {
+            (s - 1 - bit, 8)
+        } else {
+            (8, s - 15 + bit)
+        };
+        [first, second]
+    }
+}
+
+/// The 15-bit BCH-protected format word for a level and mask.
+pub fn format_bits(ec_bits: u32, mask: u32) -> u32 {
+    let data = (ec_bits << 3) | mask;
+    let mut rem = data;
+    for _ in 0..10 {
+        rem = (rem << 1) ^ ((rem >> 9) * 0x537);
+    }
+    ((data << 10) | rem) ^ 0x5412
+}
