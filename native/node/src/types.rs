@@ -1,0 +1,170 @@
+//! The objects that cross the boundary. Field names are snake_case in
+//! JavaScript too, matching the HTTP API, so a request body passes through.
+use batchcode_core::{Body, CacheStats, Metadata, Outcome, RawOptions, Request};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+/// Render options; every field is optional.
+#[napi(object)]
+#[derive(Default)]
+pub struct RenderOptions {
+    /// Image width in pixels, quiet zone included. Default: modules × 4.
+    pub width: Option<f64>,
+    /// Image height in pixels. Default: derived from `width` (square for 2D codes).
+    pub height: Option<f64>,
+    /// Quiet zone in modules. Default 4 for QR.
+    pub margin: Option<f64>,
+    /// Pixels per module (X-dimension), instead of deriving it from `width`.
+    #[napi(js_name = "module_width")]
+    pub module_width: Option<f64>,
+    /// `L`, `M`, `Q` or `H`. Default `M`.
+    #[napi(js_name = "error_correction")]
+    pub error_correction: Option<String>,
+    /// `#RGB`, `#RRGGBB` or `#RRGGBBAA`. Default `#000000`.
+    pub foreground: Option<String>,
+    /// As `foreground`, or `transparent`. Default `#ffffff`.
+    pub background: Option<String>,
+}
+
+#[napi(object)]
+pub struct NativeRequest {
+    #[napi(js_name = "barcode_type")]
+    pub barcode_type: String,
+    pub data: String,
+    /// `svg` (default) or `png`.
+    pub format: Option<String>,
+    pub options: Option<RenderOptions>,
+}
+
+impl From<NativeRequest> for Request {
+    fn from(r: NativeRequest) -> Self {
+        let o = r.options.unwrap_or_default();
+        Request {
+            barcode_type: r.barcode_type,
+            data: r.data,
+            format: r.format,
+            options: RawOptions {
+                width: o.width,
+                height: o.height,
+                margin: o.margin,
+                module_width: o.module_width,
+                error_correction: o.error_correction,
+                foreground: o.foreground,
+                background: o.background,
+            },
+        }
+    }
+}
+
+#[napi(object)]
+pub struct NativeMetadata {
+    #[napi(js_name = "type")]
+    pub barcode_type: String,
+    pub version: Option<u32>,
+    pub modules: u32,
+    pub rows: u32,
+    pub columns: u32,
+    #[napi(js_name = "error_correction")]
+    pub error_correction: Option<String>,
+    pub text: Option<String>,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl From<&Metadata> for NativeMetadata {
+    fn from(m: &Metadata) -> Self {
+        NativeMetadata {
+            barcode_type: m.barcode_type.to_string(),
+            version: m.version,
+            modules: m.modules,
+            rows: m.rows,
+            columns: m.columns,
+            error_correction: m.error_correction.map(|e| e.as_str().to_string()),
+            text: m.text.clone(),
+            width: m.width,
+            height: m.height,
+        }
+    }
+}
+
+/// One item's outcome: `svg` or `png` on success, `error_code` and
+/// `error_message` on failure.
+#[napi(object)]
+pub struct NativeResult {
+    pub format: Option<String>,
+    pub svg: Option<String>,
+    pub png: Option<Buffer>,
+    pub cached: bool,
+    #[napi(js_name = "generation_time_ms")]
+    pub generation_time_ms: f64,
+    pub metadata: Option<NativeMetadata>,
+    #[napi(js_name = "error_code")]
+    pub error_code: Option<String>,
+    #[napi(js_name = "error_message")]
+    pub error_message: Option<String>,
+}
+
+impl NativeResult {
+    pub fn from_outcome(o: Outcome, include_metadata: bool) -> Self {
+        let mut r = NativeResult {
+            format: None,
+            svg: None,
+            png: None,
+            cached: o.cached,
+            generation_time_ms: o.time_ms,
+            metadata: None,
+            error_code: None,
+            error_message: None,
+        };
+        match o.result {
+            Ok(out) => {
+                r.format = Some(out.format.as_str().to_string());
+                match &out.body {
+                    Body::Svg(s) => r.svg = Some(s.clone()),
+                    Body::Png(b) => r.png = Some(b.clone().into()),
+                }
+                if include_metadata {
+                    r.metadata = Some((&out.meta).into());
+                }
+            }
+            Err(e) => {
+                r.error_code = Some(e.code().to_string());
+                r.error_message = Some(e.to_string());
+            }
+        }
+        r
+    }
+}
+
+#[napi(object)]
+pub struct NativeCacheStats {
+    pub entries: u32,
+    pub bytes: f64,
+    pub hits: f64,
+    pub misses: f64,
+}
+
+impl From<CacheStats> for NativeCacheStats {
+    fn from(s: CacheStats) -> Self {
+        NativeCacheStats {
+            entries: s.entries as u32,
+            bytes: s.bytes as f64,
+            hits: s.hits as f64,
+            misses: s.misses as f64,
+        }
+    }
+}
+
+/// Cache bounds; omitted fields keep their current value.
+#[napi(object)]
+pub struct NativeCacheConfig {
+    /// Entries kept at most; 0 turns the cache off. Default 1000.
+    #[napi(js_name = "max_entries")]
+    pub max_entries: Option<u32>,
+    /// Bytes of output kept at most. Default 67108864 (64 MiB).
+    #[napi(js_name = "max_bytes")]
+    pub max_bytes: Option<f64>,
+    /// Seconds an entry stays valid. Default 3600.
+    #[napi(js_name = "ttl_seconds")]
+    pub ttl_seconds: Option<f64>,
+}

@@ -1,0 +1,120 @@
+/**
+ * The request and result shapes, written once in TypeBox. The Node API's
+ * types are derived from these, and the HTTP routes and OpenAPI document
+ * use the same objects.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Every value `barcode_type` accepts; the native dispatch table has the same names. */
+export const BARCODE_TYPES = ['qr'] as const;
+export const MAX_DATA_LENGTH = 8192;
+export const MAX_CONCURRENT = 20;
+export const MAX_IMAGE_PX = 4096;
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const BarcodeType = literals(BARCODE_TYPES);
+export const Format = literals(['svg', 'png'] as const);
+export const ErrorCorrection = literals(['L', 'M', 'Q', 'H'] as const);
+
+const HEX_COLOUR = '^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
+
+export const RenderOptions = Type.Object(
+  {
+    width: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_IMAGE_PX, description: 'Image width in pixels, quiet zone included.' }),
+    ),
+    height: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_IMAGE_PX, description: 'Image height in pixels; defaults from width.' }),
+    ),
+    margin: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'Quiet zone in modules (QR default 4).' })),
+    module_width: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'Pixels per module, instead of deriving it from width.' }),
+    ),
+    error_correction: Type.Optional(ErrorCorrection),
+    foreground: Type.Optional(Type.String({ pattern: HEX_COLOUR, description: '#RGB, #RRGGBB or #RRGGBBAA.' })),
+    background: Type.Optional(
+      Type.String({ pattern: `${HEX_COLOUR}|^transparent$`, description: 'As foreground, or "transparent".' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BarcodeRequest = Type.Object(
+  {
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    barcode_type: BarcodeType,
+    data: Type.String({ maxLength: MAX_DATA_LENGTH }),
+    format: Type.Optional(Format),
+    options: Type.Optional(RenderOptions),
+  },
+  { additionalProperties: false },
+);
+
+export const BatchOptions = Type.Object(
+  {
+    max_concurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CONCURRENT })),
+    include_metadata: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const Metadata = Type.Object({
+  type: Type.String(),
+  version: Type.Optional(Type.Integer()),
+  modules: Type.Integer(),
+  rows: Type.Integer(),
+  columns: Type.Integer(),
+  error_correction: Type.Optional(ErrorCorrection),
+  text: Type.Optional(Type.String()),
+  width: Type.Integer(),
+  height: Type.Integer(),
+});
+
+export const ItemError = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+});
+
+/** `png` is a Buffer in the Node API and base64 text over HTTP. */
+export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Unsafe<Buffer>>>(png: P) => {
+  const success = Type.Object({
+    id: Type.String(),
+    success: Type.Literal(true),
+    format: Format,
+    svg: Type.Optional(Type.String()),
+    png: Type.Optional(png),
+    cached: Type.Boolean(),
+    generation_time_ms: Type.Number(),
+    metadata: Type.Optional(Metadata),
+  });
+  const failure = Type.Object({
+    id: Type.String(),
+    success: Type.Literal(false),
+    error: ItemError,
+  });
+  const result = Type.Union([success, failure]);
+  const summary = Type.Object({
+    total: Type.Integer(),
+    successful: Type.Integer(),
+    failed: Type.Integer(),
+    cached: Type.Integer(),
+    total_time_ms: Type.Number(),
+    average_time_ms: Type.Number(),
+  });
+  const batch = Type.Object({ success: Type.Boolean(), results: Type.Array(result), summary });
+  return { success, failure, result, summary, batch };
+};
+
+export const NodeResults = resultSchemas(Type.Unsafe<Buffer>({ type: 'object', description: 'PNG bytes' }));
+
+export type BarcodeType = Static<typeof BarcodeType>;
+export type RenderOptions = Static<typeof RenderOptions>;
+export type BarcodeRequest = Static<typeof BarcodeRequest>;
+export type BatchOptions = Static<typeof BatchOptions>;
+export type Metadata = Static<typeof Metadata>;
+export type BarcodeResult = Static<typeof NodeResults.result>;
+export type BarcodeSuccess = Static<typeof NodeResults.success>;
+export type BarcodeFailure = Static<typeof NodeResults.failure>;
+export type BatchSummary = Static<typeof NodeResults.summary>;
+export type BatchResponse = Static<typeof NodeResults.batch>;

@@ -1,0 +1,39 @@
+/**
+ * The independent check that a code scans: ZXing-C++ (zxing-wasm) reads
+ * the image bytes itself; SVG is rasterised by resvg first. The wasm file is
+ * loaded from node_modules, never from the network.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Resvg } from '@resvg/resvg-js';
+import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions } from 'zxing-wasm/reader';
+
+const require = createRequire(import.meta.url);
+const wasmPath = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
+
+prepareZXingModule({
+  overrides: { wasmBinary: readFileSync(wasmPath).buffer as ArrayBuffer },
+});
+
+const options: ReaderOptions = { tryHarder: true, maxNumberOfSymbols: 1 };
+
+export function rasterise(svg: string, width?: number): Buffer {
+  return new Resvg(svg, width ? { fitTo: { mode: 'width', value: width } } : undefined).render().asPng();
+}
+
+async function read(png: Uint8Array, formats?: ReaderOptions['formats']): Promise<ReadResult | undefined> {
+  const results = await readBarcodes(png, formats ? { ...options, formats } : options);
+  return results.find((r) => r.isValid);
+}
+
+/** Decodes a PNG (bytes) or SVG (text) and returns the text, or undefined. */
+export async function decode(image: Buffer | string, formats?: ReaderOptions['formats']): Promise<string | undefined> {
+  const png = typeof image === 'string' ? rasterise(image) : image;
+  return (await read(png, formats))?.text;
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+export function pngSize(png: Buffer): { width: number; height: number } {
+  if (png.toString('latin1', 1, 4) !== 'PNG') throw new Error('not a PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
