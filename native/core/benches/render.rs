@@ -1,3 +1,5 @@
+use batchcode_core::options::RenderOptions;
+use batchcode_core::symbology::qr;
 use batchcode_core::{render, RawOptions, Request};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
@@ -6,6 +8,14 @@ fn url(i: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
+    c.bench_function("qr_encode_url_M", |b| {
+        let mut i = 0;
+        let opts = RenderOptions::default();
+        b.iter(|| {
+            i += 1;
+            black_box(qr::encode(&url(i), &opts).unwrap())
+        })
+    });
     for format in ["svg", "png"] {
         c.bench_function(&format!("qr_{format}_url_M_300px"), |b| {
             let mut i = 0;

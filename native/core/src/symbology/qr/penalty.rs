@@ -74,7 +74,7 @@ fn score_w<const W: usize>(rows: &[u64], cols: &[u64], size: usize) -> u32 {
     let mut prev: Option<(Line<W>, Line<W>)> = None;
     for chunk in rows.chunks_exact(W) {
         let r: Line<W> = chunk.try_into().unwrap();
-        let eq = line_rules(&r, &pairs, size, &mut total);
+        let eq = line_rules(&r, &pairs, &mut total);
         dark += pop(&r);
         if let Some((pr, peq)) = prev {
             let same = zip!(W, |i| eq[i] & peq[i] & !(r[i] ^ pr[i]));
@@ -84,7 +84,7 @@ fn score_w<const W: usize>(rows: &[u64], cols: &[u64], size: usize) -> u32 {
     }
     for chunk in cols.chunks_exact(W) {
         let c: Line<W> = chunk.try_into().unwrap();
-        line_rules(&c, &pairs, size, &mut total);
+        line_rules(&c, &pairs, &mut total);
     }
     let cells = (size * size) as i64;
     let k = ((dark as i64 * 20 - cells * 10).abs() + cells - 1) / cells - 1;
@@ -93,12 +93,7 @@ fn score_w<const W: usize>(rows: &[u64], cols: &[u64], size: usize) -> u32 {
 
 /// Rules 1 and 3 on one line; returns the "same as right neighbour" bits for rule 2.
 #[inline(always)]
-fn line_rules<const W: usize>(
-    r: &Line<W>,
-    pairs: &Line<W>,
-    size: usize,
-    total: &mut u32,
-) -> Line<W> {
+fn line_rules<const W: usize>(r: &Line<W>, pairs: &Line<W>, total: &mut u32) -> Line<W> {
     let r1 = shr(r, 1);
     let eq = zip!(W, |i| !(r[i] ^ r1[i]) & pairs[i]);
     // Rule 1: a run of L >= 5 scores L - 2 = (windows of 5) + 2 per run.
@@ -134,47 +129,52 @@ fn line_rules<const W: usize>(
     // Larger scales need a dark run of 3n >= 6 modules; rare, so checked run by run.
     let dark6 = zip!(W, |i| r[i] & r1[i] & r2[i] & r3[i] & r4[i] & r5[i]);
     if dark6.iter().any(|&w| w != 0) {
-        *total += N3 * scaled_finder_like(r, size);
+        let before = shl(r, 1);
+        let starts = zip!(W, |i| dark6[i] & !before[i]);
+        *total += N3 * scaled_finder_like(r, &starts);
     }
     eq
 }
 
-fn scaled_finder_like<const W: usize>(r: &Line<W>, size: usize) -> u32 {
-    let dark = |x: isize| -> bool {
-        x >= 0
-            && (x as usize) < size
-            && (r[(x as usize + PAD) / 64] >> ((x as usize + PAD) % 64)) & 1 == 1
-    };
-    let all = |from: isize, to: isize, want: bool| (from..to).all(|x| dark(x) == want);
+/// Counts 1:1:3:1:1 patterns with n >= 2 whose 3n-module centre run starts at
+/// one of `starts` (padded bit positions of dark runs of 6 or more).
+fn scaled_finder_like<const W: usize>(r: &Line<W>, starts: &Line<W>) -> u32 {
+    // Padding and everything past the words read as light, like the quiet zone.
+    let dark = |i: isize| -> bool { i >= 0 && (i as usize) < W * 64 && (r[i as usize / 64] >> (i as usize % 64)) & 1 == 1 };
+    let all = |from: isize, to: isize, want: bool| (from..to).all(|i| dark(i) == want);
     let mut count = 0;
-    let mut x = 0isize;
-    while (x as usize) < size {
-        if !dark(x) {
-            x += 1;
-            continue;
+    for (wi, &word) in starts.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let s = (wi * 64) as isize + bits.trailing_zeros() as isize;
+            bits &= bits - 1;
+            let mut e = s;
+            loop {
+                let (w, b) = (e as usize / 64, e as usize % 64);
+                let ones = if w < W { (r[w] >> b).trailing_ones() as isize } else { 0 };
+                e += ones.min(64 - b as isize);
+                if ones < 64 - b as isize {
+                    break;
+                }
+            }
+            let len = e - s;
+            if len % 3 != 0 {
+                continue;
+            }
+            let n = len / 3;
+            let core = all(s - n, s, false)
+                && all(s - 2 * n, s - n, true)
+                && !dark(s - 2 * n - 1)
+                && all(e, e + n, false)
+                && all(e + n, e + 2 * n, true)
+                && !dark(e + 2 * n);
+            if !core {
+                continue;
+            }
+            let before = |k: isize| all(s - 2 * n - k, s - 2 * n, false);
+            let after = |k: isize| all(e + 2 * n, e + 2 * n + k, false);
+            count += u32::from(before(4 * n) && after(n)) + u32::from(after(4 * n) && before(n));
         }
-        let start = x;
-        while (x as usize) < size && dark(x) {
-            x += 1;
-        }
-        let len = x - start;
-        if len < 6 || len % 3 != 0 {
-            continue;
-        }
-        let n = len / 3;
-        let (s, e) = (start, x);
-        let core = all(s - n, s, false)
-            && all(s - 2 * n, s - n, true)
-            && !dark(s - 2 * n - 1)
-            && all(e, e + n, false)
-            && all(e + n, e + 2 * n, true)
-            && !dark(e + 2 * n);
-        if !core {
-            continue;
-        }
-        let before = |k: isize| all(s - 2 * n - k, s - 2 * n, false);
-        let after = |k: isize| all(e + 2 * n, e + 2 * n + k, false);
-        count += u32::from(before(4 * n) && after(n)) + u32::from(after(4 * n) && before(n));
     }
     count
 }
