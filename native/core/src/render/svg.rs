@@ -37,13 +37,14 @@ pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> String {
     out.push_str("<path");
     push_fill(&mut out, opts.foreground);
     out.push_str(" d=\"");
+    let mut ybuf = itoa::Buffer::new();
     for y in 0..m.height() {
-        let ys = num.format(y).to_owned();
+        let ys = ybuf.format(y);
         for (x, len) in m.dark_runs(y) {
             out.push('M');
             out.push_str(num.format(x));
             out.push(' ');
-            out.push_str(&ys);
+            out.push_str(ys);
             out.push('h');
             out.push_str(num.format(len));
             out.push_str("v1H");
