@@ -71,7 +71,11 @@ export function clearCache(): void {
 
 /** An item that failed schema validation: the message names the field. */
 function schemaError(item: unknown): string | undefined {
-  if (checkRequest.Check(item)) return undefined;
+  if (checkRequest.Check(item)) {
+    // UTF-8 cannot carry an unpaired surrogate; converting it would change the data silently.
+    const data = (item as BarcodeRequest).data;
+    return data.isWellFormed() ? undefined : 'data: contains an unpaired UTF-16 surrogate';
+  }
   const first = checkRequest.Errors(item).First();
   if (!first) return 'invalid request';
   const field = first.path ? first.path.slice(1).replaceAll('/', '.') : 'item';

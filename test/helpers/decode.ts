@@ -21,15 +21,27 @@ export function rasterise(svg: string, width?: number): Buffer {
   return new Resvg(svg, width ? { fitTo: { mode: 'width', value: width } } : undefined).render().asPng();
 }
 
-async function read(png: Uint8Array, formats?: ReaderOptions['formats']): Promise<ReadResult | undefined> {
-  const results = await readBarcodes(png, formats ? { ...options, formats } : options);
+async function read(
+  png: Uint8Array,
+  formats?: ReaderOptions['formats'],
+  textMode?: ReaderOptions['textMode'],
+): Promise<ReadResult | undefined> {
+  const results = await readBarcodes(png, { ...options, ...(formats && { formats }), ...(textMode && { textMode }) });
   return results.find((r) => r.isValid);
 }
 
-/** Decodes a PNG (bytes) or SVG (text) and returns the text, or undefined. */
-export async function decode(image: Buffer | string, formats?: ReaderOptions['formats']): Promise<string | undefined> {
+/**
+ * Decodes a PNG (bytes) or SVG (text) and returns the text, or undefined.
+ * ZXing's default text mode shows control characters as `<NUL>` and so on;
+ * pass `'Plain'` to compare raw text.
+ */
+export async function decode(
+  image: Buffer | string,
+  formats?: ReaderOptions['formats'],
+  textMode?: ReaderOptions['textMode'],
+): Promise<string | undefined> {
   const png = typeof image === 'string' ? rasterise(image) : image;
-  return (await read(png, formats))?.text;
+  return (await read(png, formats, textMode))?.text;
 }
 
 /** Width and height from a PNG's IHDR chunk. */

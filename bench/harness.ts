@@ -1,0 +1,48 @@
+/**
+ * A tiny benchmark harness: every contender renders the same inputs in the
+ * same process, several rounds each, interleaved; we report medians.
+ */
+export interface Contender {
+  name: string;
+  /** Renders `inputs` once; returns how many codes it made. */
+  run(inputs: string[]): Promise<number> | number;
+}
+
+export interface Row {
+  name: string;
+  perSecond: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+export async function measure(contenders: Contender[], inputs: string[], rounds: number): Promise<Row[]> {
+  const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (const c of contenders) await c.run(inputs.slice(0, 20)); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      const start = process.hrtime.bigint();
+      const made = await c.run(inputs);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      rates.get(c.name)?.push(made / seconds);
+    }
+  }
+  return contenders.map((c) => ({ name: c.name, perSecond: median(rates.get(c.name) ?? []) }));
+}
+
+export function printTable(title: string, rows: Row[], baseline: string): void {
+  const base = rows.find((r) => r.name === baseline)?.perSecond ?? NaN;
+  console.log(`\n${title}`);
+  console.log('| contender | codes/s (median) | vs ' + baseline + ' |');
+  console.log('|---|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${(r.perSecond / base).toFixed(1)}x |`);
+  }
+}
+
+/** ~50-character URLs, all distinct, so no cache can help. */
+export function urls(n: number, salt = ''): string[] {
+  return Array.from({ length: n }, (_, i) => `https://example.com/p/${salt}${String(i).padStart(8, '0')}?ref=batch&v=2`);
+}

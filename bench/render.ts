@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: QR codes, ~50-character URLs at level M, 300 px, against
+ * node-qrcode and bwip-js on the same inputs in one process.
+ */
+import os from 'node:os';
+import bwipjs from 'bwip-js';
+import QRCode from 'qrcode';
+import { configure, renderBatch, renderBatchSync, renderSync, type BarcodeRequest } from '../src/index.js';
+import { measure, printTable, urls } from './harness.js';
+
+const N = Number(process.env.BENCH_N ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WIDTH = 300;
+
+configure({ cache_max_entries: 0 }); // every render is real work
+
+const items = (data: string[], format: 'svg' | 'png'): BarcodeRequest[] =>
+  data.map((d) => ({ barcode_type: 'qr', data: d, format, options: { width: WIDTH, error_correction: 'M' } }));
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+async function main() {
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}; ${N} codes x ${ROUNDS} rounds`);
+  let salt = 0;
+  const fresh = (inputs: string[]) => inputs.map((u) => `${u}&r=${salt++ % 10}`);
+
+  for (const format of ['svg', 'png'] as const) {
+    const rows = await measure(
+      [
+        {
+          name: 'node-qrcode',
+          run: async (inputs) => {
+            for (const text of inputs) {
+              if (format === 'svg') await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', width: WIDTH });
+              else await QRCode.toBuffer(text, { errorCorrectionLevel: 'M', width: WIDTH });
+            }
+            return inputs.length;
+          },
+        },
+        {
+          name: 'bwip-js',
+          run: (inputs) => {
+            for (const text of inputs) {
+              const opts = { bcid: 'qrcode', text, eclevel: 'M', scale: 8 };
+              if (format === 'svg') bwipjs.toSVG(opts);
+              else bwipjs.toBuffer(opts);
+            }
+            return inputs.length;
+          },
+        },
+        {
+          name: 'batchcode renderSync (1 thread)',
+          run: (inputs) => {
+            for (const it of items(fresh(inputs), format)) if (!renderSync(it).success) throw new Error('render failed');
+            return inputs.length;
+          },
+        },
+        {
+          name: 'batchcode renderBatchSync x100 (1 thread)',
+          run: (inputs) => {
+            for (const batch of chunks(items(fresh(inputs), format), 100)) {
+              if (!renderBatchSync(batch, { max_concurrent: 1 }).success) throw new Error('render failed');
+            }
+            return inputs.length;
+          },
+        },
+        {
+          name: 'batchcode renderBatch x100 (2 threads)',
+          run: async (inputs) => {
+            for (const batch of chunks(items(fresh(inputs), format), 100)) {
+              if (!(await renderBatch(batch, { max_concurrent: 2 })).success) throw new Error('render failed');
+            }
+            return inputs.length;
+          },
+        },
+      ],
+      urls(N),
+      ROUNDS,
+    );
+    printTable(`QR ${format.toUpperCase()}, ${WIDTH} px, level M`, rows, 'node-qrcode');
+    const one = rows.find((r) => r.name.includes('renderBatchSync'))?.perSecond ?? NaN;
+    const two = rows.find((r) => r.name.includes('2 threads'))?.perSecond ?? NaN;
+    console.log(`batch of 100 on 2 threads vs 1: ${(two / one).toFixed(2)}x`);
+  }
+}
+
+await main();
