@@ -6,7 +6,25 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Every value `barcode_type` accepts; the native dispatch table has the same names. */
-export const BARCODE_TYPES = ['qr'] as const;
+export const BARCODE_TYPES = [
+  'qr',
+  'microqr',
+  'datamatrix',
+  'gs1_datamatrix',
+  'pdf417',
+  'aztec',
+  'code128',
+  'gs1_128',
+  'ean13',
+  'ean8',
+  'upca',
+  'upce',
+  'code39',
+  'code93',
+  'itf',
+  'itf14',
+  'codabar',
+] as const;
 export const MAX_DATA_LENGTH = 8192;
 export const MAX_CONCURRENT = 20;
 export const MAX_IMAGE_PX = 4096;
@@ -27,7 +45,13 @@ export const RenderOptions = Type.Object(
     height: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_IMAGE_PX, description: 'Image height in pixels; defaults from width.' }),
     ),
-    margin: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'Quiet zone in modules (QR default 4).' })),
+    margin: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 64,
+        description: 'Quiet zone in modules (QR 4; linear codes keep their spec quiet zones, e.g. EAN-13 11/7).',
+      }),
+    ),
     module_width: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 100, description: 'Pixels per module, instead of deriving it from width.' }),
     ),
@@ -35,6 +59,12 @@ export const RenderOptions = Type.Object(
     foreground: Type.Optional(Type.String({ pattern: HEX_COLOUR, description: '#RGB, #RRGGBB or #RRGGBBAA.' })),
     background: Type.Optional(
       Type.String({ pattern: `${HEX_COLOUR}|^transparent$`, description: 'As foreground, or "transparent".' }),
+    ),
+    show_text: Type.Optional(
+      Type.Boolean({
+        description:
+          'Human-readable text under linear codes: default on for EAN/UPC, off for others; never for 2D codes.',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -61,6 +91,7 @@ export const BatchOptions = Type.Object(
 
 export const Metadata = Type.Object({
   type: Type.String(),
+  symbology: Type.String({ description: 'The symbology\'s usual name, e.g. "EAN-13".' }),
   version: Type.Optional(Type.Integer()),
   modules: Type.Integer(),
   rows: Type.Integer(),
@@ -77,7 +108,9 @@ export const ItemError = Type.Object({
 });
 
 /** `png` is a Buffer in the Node API and base64 text over HTTP. */
-export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Unsafe<Buffer>>>(png: P) => {
+export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Unsafe<Buffer>>>(
+  png: P,
+) => {
   const success = Type.Object({
     id: Type.String(),
     success: Type.Literal(true),

@@ -34,13 +34,7 @@ fn render_cached(req: &Request) -> CoreResult<(Arc<Rendered>, bool)> {
     if let Some(hit) = cache.get(&key) {
         return Ok((hit, true));
     }
-    let rendered = Arc::new(render_parsed(
-        symbology.name,
-        symbology.encode,
-        &req.data,
-        format,
-        &options,
-    )?);
+    let rendered = Arc::new(render_parsed(symbology, &req.data, format, &options)?);
     cache.put(key, rendered.clone());
     Ok((rendered, false))
 }

@@ -196,6 +196,7 @@ mod tests {
             body: Body::Svg("x".repeat(len)),
             meta: Metadata {
                 barcode_type: "qr",
+                symbology: "QR Code",
                 version: None,
                 modules: 0,
                 rows: 0,

@@ -124,6 +124,7 @@ pub struct RawOptions {
     pub error_correction: Option<String>,
     pub foreground: Option<String>,
     pub background: Option<String>,
+    pub show_text: Option<bool>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -137,6 +138,9 @@ pub struct RenderOptions {
     pub error_correction: Option<EcLevel>,
     pub foreground: Rgba,
     pub background: Rgba,
+    /// Human-readable text under linear codes; `None` means the symbology's
+    /// default (on for EAN/UPC, off for the others). Ignored by 2-D codes.
+    pub show_text: Option<bool>,
 }
 
 impl Default for RenderOptions {
@@ -149,6 +153,7 @@ impl Default for RenderOptions {
             error_correction: None,
             foreground: Rgba::BLACK,
             background: Rgba::WHITE,
+            show_text: None,
         }
     }
 }
@@ -182,6 +187,7 @@ impl RawOptions {
                 None => Rgba::WHITE,
                 Some(s) => Rgba::parse("options.background", s, true)?,
             },
+            show_text: self.show_text,
         })
     }
 }

@@ -45,7 +45,11 @@ impl Task for BatchTask {
     }
 }
 
-fn batch_task(items: Vec<NativeRequest>, max_concurrent: Option<u32>, include_metadata: Option<bool>) -> Result<BatchTask> {
+fn batch_task(
+    items: Vec<NativeRequest>,
+    max_concurrent: Option<u32>,
+    include_metadata: Option<bool>,
+) -> Result<BatchTask> {
     let max_concurrent = max_concurrent.unwrap_or(MAX_CONCURRENT as u32) as usize;
     if !(1..=MAX_CONCURRENT).contains(&max_concurrent) {
         return Err(Error::new(
@@ -68,7 +72,11 @@ pub fn render_batch_async(
     max_concurrent: Option<u32>,
     include_metadata: Option<bool>,
 ) -> Result<AsyncTask<BatchTask>> {
-    Ok(AsyncTask::new(batch_task(items, max_concurrent, include_metadata)?))
+    Ok(AsyncTask::new(batch_task(
+        items,
+        max_concurrent,
+        include_metadata,
+    )?))
 }
 
 /// The synchronous twin of `renderBatchAsync`, sharing its task.
@@ -103,13 +111,19 @@ pub fn configure_cache(config: NativeCacheConfig) -> Result<()> {
     }
     if let Some(b) = config.max_bytes {
         if !(b.is_finite() && b >= 0.0) {
-            return Err(Error::new(Status::InvalidArg, format!("max_bytes must be a number >= 0, got {b}")));
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("max_bytes must be a number >= 0, got {b}"),
+            ));
         }
         c.max_bytes = b as usize;
     }
     if let Some(t) = config.ttl_seconds {
         if !(t.is_finite() && t >= 0.0) {
-            return Err(Error::new(Status::InvalidArg, format!("ttl_seconds must be a number >= 0, got {t}")));
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("ttl_seconds must be a number >= 0, got {t}"),
+            ));
         }
         c.ttl = Duration::from_secs_f64(t);
     }

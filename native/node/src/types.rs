@@ -8,22 +8,31 @@ use napi_derive::napi;
 #[napi(object)]
 #[derive(Default)]
 pub struct RenderOptions {
-    /// Image width in pixels, quiet zone included. Default: modules × 4.
+    /// Image width in pixels, quiet zone included; the image is exactly this
+    /// wide. Default: modules × 4 for 2D codes, modules × 2 for linear codes.
     pub width: Option<f64>,
-    /// Image height in pixels. Default: derived from `width` (square for 2D codes).
+    /// Image height in pixels; the image is exactly this high. Default:
+    /// derived from `width` for 2D codes; for linear codes bars of 25
+    /// modules plus quiet zones and text.
     pub height: Option<f64>,
-    /// Quiet zone in modules. Default 4 for QR.
+    /// Quiet zone in modules. Default: 4 for QR, 2 for Micro QR, Aztec and
+    /// PDF417, 1 for Data Matrix; linear codes keep their spec quiet zones
+    /// (EAN-13 11 left / 7 right, UPC-A 9, Code 128, ITF and others 10).
     pub margin: Option<f64>,
     /// Pixels per module (X-dimension), instead of deriving it from `width`.
     #[napi(js_name = "module_width")]
     pub module_width: Option<f64>,
-    /// `L`, `M`, `Q` or `H`. Default `M`.
+    /// `L`, `M`, `Q` or `H`: QR (default `M`) and Micro QR (default `L`, no `H`).
     #[napi(js_name = "error_correction")]
     pub error_correction: Option<String>,
     /// `#RGB`, `#RRGGBB` or `#RRGGBBAA`. Default `#000000`.
     pub foreground: Option<String>,
     /// As `foreground`, or `transparent`. Default `#ffffff`.
     pub background: Option<String>,
+    /// Human-readable text under linear codes. Default: on for EAN/UPC, off
+    /// for other linear codes; never drawn for 2D codes.
+    #[napi(js_name = "show_text")]
+    pub show_text: Option<bool>,
 }
 
 #[napi(object)]
@@ -51,6 +60,7 @@ impl From<NativeRequest> for Request {
                 error_correction: o.error_correction,
                 foreground: o.foreground,
                 background: o.background,
+                show_text: o.show_text,
             },
         }
     }
@@ -60,6 +70,8 @@ impl From<NativeRequest> for Request {
 pub struct NativeMetadata {
     #[napi(js_name = "type")]
     pub barcode_type: String,
+    /// The symbology's usual name, e.g. `EAN-13`.
+    pub symbology: String,
     pub version: Option<u32>,
     pub modules: u32,
     pub rows: u32,
@@ -75,6 +87,7 @@ impl From<&Metadata> for NativeMetadata {
     fn from(m: &Metadata) -> Self {
         NativeMetadata {
             barcode_type: m.barcode_type.to_string(),
+            symbology: m.symbology.to_string(),
             version: m.version,
             modules: m.modules,
             rows: m.rows,

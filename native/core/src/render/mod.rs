@@ -1,10 +1,12 @@
 //! From a request to image bytes: parse, encode, lay out, draw.
+pub mod font;
+mod linear;
 mod png;
 mod svg;
 
 use crate::error::{CoreError, CoreResult};
 use crate::options::{EcLevel, Format, RawOptions, RenderOptions, MAX_IMAGE_PX};
-use crate::symbology::{lookup, Symbol};
+use crate::symbology::{lookup, Encoded, Symbol, Symbology};
 
 /// Default pixels per module when neither `width` nor `module_width` is given.
 pub const DEFAULT_MODULE_PX: u32 = 4;
@@ -26,8 +28,11 @@ pub enum Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
     pub barcode_type: &'static str,
+    /// The symbology's usual name, e.g. "EAN-13".
+    pub symbology: &'static str,
     pub version: Option<u32>,
-    /// Modules across (and down, for square symbols), without quiet zone.
+    /// Modules across (and down, for square symbols), without quiet zone;
+    /// for linear codes, the number of modules of the bars.
     pub modules: u32,
     pub rows: u32,
     pub columns: u32,
@@ -53,20 +58,48 @@ impl Rendered {
     }
 }
 
-/// Where the symbol lands in the image. Modules are square, `scale` pixels
-/// each; the symbol is centred, so leftover pixels widen the quiet zone.
+/// Where the symbol lands in the image. Modules are `scale` pixels wide and
+/// each matrix row is `row_px` pixels high (square modules for 2-D codes;
+/// one stretched row for linear ones). Leftover pixels widen the quiet zone.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
     pub width: u32,
     pub height: u32,
     pub scale: u32,
+    pub row_px: u32,
     pub margin: u32,
     /// Pixel offset of the symbol's first module.
     pub x0: u32,
     pub y0: u32,
+    /// Human-readable text under linear codes.
+    pub text: Option<TextLayout>,
 }
 
-pub fn layout(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
+/// Text under the bars: glyph pixels are `size` image pixels; glyph tops at `top`.
+#[derive(Debug, Clone, Copy)]
+pub struct TextLayout {
+    pub size: u32,
+    pub top: u32,
+}
+
+pub fn layout(enc: &Encoded, opts: &RenderOptions) -> CoreResult<Layout> {
+    match &enc.linear {
+        Some(lin) => linear::layout(&enc.symbol, lin, opts),
+        None => layout_2d(&enc.symbol, opts),
+    }
+}
+
+pub(crate) fn too_large(width: u32, height: u32) -> CoreResult<()> {
+    if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
+        return Err(CoreError::option(
+            "options.module_width",
+            format!("the image would be {width}x{height} pixels; the limit is {MAX_IMAGE_PX}x{MAX_IMAGE_PX}"),
+        ));
+    }
+    Ok(())
+}
+
+fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
     let margin = opts.margin.unwrap_or(sym.default_margin);
     let cols = sym.matrix.width() as u32;
     let rows = sym.matrix.height() as u32;
@@ -99,19 +132,16 @@ pub fn layout(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
             ),
         ));
     }
-    if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
-        return Err(CoreError::option(
-            "options.module_width",
-            format!("the image would be {width}x{height} pixels; the limit is {MAX_IMAGE_PX}x{MAX_IMAGE_PX}"),
-        ));
-    }
+    too_large(width, height)?;
     Ok(Layout {
         width,
         height,
         scale,
+        row_px: scale,
         margin,
         x0: (width - cols * scale) / 2,
         y0: (height - rows * scale) / 2,
+        text: None,
     })
 }
 
@@ -120,32 +150,33 @@ pub fn render(req: &Request) -> CoreResult<Rendered> {
     let symbology = lookup(&req.barcode_type)?;
     let format = Format::parse(req.format.as_deref())?;
     let opts = req.options.parse()?;
-    render_parsed(symbology.name, symbology.encode, &req.data, format, &opts)
+    render_parsed(symbology, &req.data, format, &opts)
 }
 
 pub(crate) fn render_parsed(
-    name: &'static str,
-    encode: crate::symbology::EncodeFn,
+    symbology: &'static Symbology,
     data: &str,
     format: Format,
     opts: &RenderOptions,
 ) -> CoreResult<Rendered> {
-    let sym = encode(data, opts)?;
-    let lay = layout(&sym, opts)?;
+    let enc = (symbology.encode)(data, opts)?;
+    let lay = layout(&enc, opts)?;
     let body = match format {
-        Format::Svg => Body::Svg(svg::draw(&sym, &lay, opts)),
-        Format::Png => Body::Png(png::draw(&sym, &lay, opts)),
+        Format::Svg => Body::Svg(svg::draw(&enc, &lay, opts)),
+        Format::Png => Body::Png(png::draw(&enc, &lay, opts)),
     };
+    let sym = enc.symbol;
     let m = &sym.matrix;
     Ok(Rendered {
         format,
         body,
         meta: Metadata {
-            barcode_type: name,
+            barcode_type: symbology.name,
+            symbology: symbology.label,
             version: sym.meta.version,
             modules: m.width() as u32,
-            rows: m.height() as u32,
-            columns: m.width() as u32,
+            rows: enc.rows.unwrap_or(m.height() as u32),
+            columns: enc.columns.unwrap_or(m.width() as u32),
             error_correction: sym.meta.error_correction,
             text: sym.meta.text,
             width: lay.width,

@@ -1,14 +1,18 @@
 //! PNG as 1-bit palette images: a repeated scanline costs one filter byte
 //! ("Up", all zeros), which deflate shrinks to almost nothing.
+use super::font::{pixel, ADVANCE, GLYPH_H, GLYPH_W};
 use super::Layout;
 use crate::options::RenderOptions;
-use crate::symbology::Symbol;
+use crate::symbology::Encoded;
 
 // Level 1: a 300 px URL code is ~830 bytes (level 6: ~580) at half the time.
 const COMPRESSION_LEVEL: u8 = 1;
 
-pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
-    let m = &sym.matrix;
+/// Pixel rows of text are keyed past any matrix row, one key per glyph row.
+const TEXT_ROW: usize = usize::MAX / 2;
+
+pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
+    let m = &enc.symbol.matrix;
     let row_bytes = (lay.width as usize).div_ceil(8);
     let stride = row_bytes + 1;
     let mut raw = vec![0u8; stride * lay.height as usize];
@@ -18,15 +22,22 @@ pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
         // Which module row feeds this pixel row, if any.
         let source = (py as u32)
             .checked_sub(lay.y0)
-            .map(|d| (d / lay.scale) as usize)
-            .filter(|&y| y < m.height());
+            .map(|d| (d / lay.row_px) as usize)
+            .filter(|&y| y < m.height())
+            .or_else(|| {
+                let t = lay.text?;
+                let row = (py as u32).checked_sub(t.top)? / t.size;
+                (row < GLYPH_H).then_some(TEXT_ROW + row as usize)
+            });
         let out = &mut raw[py * stride..(py + 1) * stride];
         if py > 0 && source == prev_source {
             out[0] = 2; // Up: identical to the row above.
             continue;
         }
         line.fill(0);
-        if let Some(y) = source {
+        if let (Some(row), Some(t)) = (source.and_then(|s| s.checked_sub(TEXT_ROW)), lay.text) {
+            draw_text_row(&mut line, enc, lay, t.size, row as u32);
+        } else if let Some(y) = source {
             for (x, len) in m.dark_runs(y) {
                 let from = lay.x0 as usize + x * lay.scale as usize;
                 fill_bits(&mut line, from, from + len * lay.scale as usize);
@@ -53,6 +64,28 @@ pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     chunk(&mut png, b"IDAT", &idat);
     chunk(&mut png, b"IEND", &[]);
     png
+}
+
+/// One pixel row of the text runs: glyph row `row`, `size` pixels per glyph pixel.
+fn draw_text_row(line: &mut [u8], enc: &Encoded, lay: &Layout, size: u32, row: u32) {
+    let Some(lin) = &enc.linear else { return };
+    let width = lay.width as i64;
+    for run in &lin.text {
+        let n = run.text.chars().count() as i64;
+        let run_w = (n * ADVANCE as i64 - 1) * size as i64;
+        let centre = lay.x0 as f64 + run.center * lay.scale as f64;
+        let left = (centre - run_w as f64 / 2.0).round() as i64;
+        for (i, c) in run.text.chars().enumerate() {
+            let gx = left + i as i64 * (ADVANCE * size) as i64;
+            for col in 0..GLYPH_W {
+                if pixel(c, col, row) {
+                    let from = (gx + (col * size) as i64).clamp(0, width) as usize;
+                    let to = (gx + ((col + 1) * size) as i64).clamp(0, width) as usize;
+                    fill_bits(line, from, to);
+                }
+            }
+        }
+    }
 }
 
 /// Sets bits `from..to` (MSB first, as PNG packs pixels).

@@ -1,10 +1,11 @@
 //! SVG as one path of run-length rectangles, written into one buffer.
+use super::font::GLYPH_H;
 use super::Layout;
 use crate::options::{RenderOptions, Rgba};
-use crate::symbology::Symbol;
+use crate::symbology::Encoded;
 
-pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> String {
-    let m = &sym.matrix;
+pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
+    let m = &enc.symbol.matrix;
     let mut out = String::with_capacity(256 + m.width() * m.height() / 2);
     let mut num = itoa::Buffer::new();
     // The viewBox is in modules; it covers the whole image so the
@@ -37,6 +38,29 @@ pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> String {
     out.push_str("<path");
     push_fill(&mut out, opts.foreground);
     out.push_str(" d=\"");
+    if lay.row_px != lay.scale {
+        // Linear codes: each matrix row is `row_px` pixels high.
+        let row_h = lay.row_px as f64 / unit;
+        for y in 0..m.height() {
+            for (x, len) in m.dark_runs(y) {
+                out.push('M');
+                out.push_str(num.format(x));
+                out.push(' ');
+                push_decimal(&mut out, y as f64 * row_h);
+                out.push('h');
+                out.push_str(num.format(len));
+                out.push('v');
+                push_decimal(&mut out, row_h);
+                out.push('H');
+                out.push_str(num.format(x));
+                out.push('z');
+            }
+        }
+        out.push_str("\"/>");
+        push_text(&mut out, enc, lay, opts);
+        out.push_str("</svg>");
+        return out;
+    }
     let mut ybuf = itoa::Buffer::new();
     for y in 0..m.height() {
         let ys = ybuf.format(y);
@@ -54,6 +78,42 @@ pub fn draw(sym: &Symbol, lay: &Layout, opts: &RenderOptions) -> String {
     }
     out.push_str("\"/></svg>");
     out
+}
+
+/// Human-readable text as real `<text>` elements, in module units. Only
+/// validated characters reach here; they are XML-escaped all the same.
+fn push_text(out: &mut String, enc: &Encoded, lay: &Layout, opts: &RenderOptions) {
+    let (Some(t), Some(lin)) = (lay.text, &enc.linear) else {
+        return;
+    };
+    let unit = lay.scale as f64;
+    let baseline = (t.top + GLYPH_H * t.size) as f64 / unit - lay.y0 as f64 / unit;
+    let font = (GLYPH_H * t.size) as f64 * 10.0 / 7.0 / unit;
+    out.push_str("<g font-family=\"monospace\" text-anchor=\"middle\" font-size=\"");
+    push_decimal(out, font);
+    out.push('"');
+    push_fill(out, opts.foreground);
+    out.push('>');
+    for run in &lin.text {
+        out.push_str("<text x=\"");
+        push_decimal(out, run.center);
+        out.push_str("\" y=\"");
+        push_decimal(out, baseline);
+        out.push_str("\">");
+        for c in run.text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                c if c.is_ascii_graphic() || c == ' ' => out.push(c),
+                _ => out.push(' '),
+            }
+        }
+        out.push_str("</text>");
+    }
+    out.push_str("</g>");
 }
 
 fn push_fill(out: &mut String, c: Rgba) {

@@ -1,4 +1,15 @@
 //! The dispatch table: one entry per `barcode_type`, one module per family.
+pub mod aztec;
+pub mod codabar;
+pub mod code128;
+pub mod code39_93;
+pub mod datamatrix;
+pub mod ean_upc;
+pub mod gs1;
+pub mod itf;
+pub mod linear;
+pub mod microqr;
+pub mod pdf417;
 pub mod qr;
 
 use crate::error::{CoreError, CoreResult};
@@ -22,17 +33,130 @@ pub struct SymbolMeta {
     pub text: Option<String>,
 }
 
-pub type EncodeFn = fn(&str, &RenderOptions) -> CoreResult<Symbol>;
+/// What an encoder returns: the symbol plus what only some families have.
+#[derive(Debug)]
+pub struct Encoded {
+    pub symbol: Symbol,
+    /// Linear codes: bars stretched to a height, quiet zones, readable text.
+    pub linear: Option<linear::Linear>,
+    /// Logical rows and columns where they differ from the matrix
+    /// (PDF417 rows are drawn several modules high; its columns are codewords).
+    pub rows: Option<u32>,
+    pub columns: Option<u32>,
+}
+
+impl From<Symbol> for Encoded {
+    fn from(symbol: Symbol) -> Self {
+        Encoded {
+            symbol,
+            linear: None,
+            rows: None,
+            columns: None,
+        }
+    }
+}
+
+pub type EncodeFn = fn(&str, &RenderOptions) -> CoreResult<Encoded>;
 
 pub struct Symbology {
+    /// The `barcode_type` value.
     pub name: &'static str,
+    /// The symbology's usual name, reported in metadata.
+    pub label: &'static str,
     pub encode: EncodeFn,
 }
 
-pub static SYMBOLOGIES: &[Symbology] = &[Symbology {
-    name: "qr",
-    encode: qr::encode,
-}];
+fn qr_encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    qr::encode(data, opts).map(Encoded::from)
+}
+
+pub static SYMBOLOGIES: &[Symbology] = &[
+    Symbology {
+        name: "qr",
+        label: "QR Code",
+        encode: qr_encode,
+    },
+    Symbology {
+        name: "microqr",
+        label: "Micro QR Code",
+        encode: microqr::encode,
+    },
+    Symbology {
+        name: "datamatrix",
+        label: "Data Matrix",
+        encode: datamatrix::encode,
+    },
+    Symbology {
+        name: "gs1_datamatrix",
+        label: "GS1 DataMatrix",
+        encode: datamatrix::encode_gs1,
+    },
+    Symbology {
+        name: "pdf417",
+        label: "PDF417",
+        encode: pdf417::encode,
+    },
+    Symbology {
+        name: "aztec",
+        label: "Aztec Code",
+        encode: aztec::encode,
+    },
+    Symbology {
+        name: "code128",
+        label: "Code 128",
+        encode: code128::encode,
+    },
+    Symbology {
+        name: "gs1_128",
+        label: "GS1-128",
+        encode: code128::encode_gs1,
+    },
+    Symbology {
+        name: "ean13",
+        label: "EAN-13",
+        encode: ean_upc::encode_ean13,
+    },
+    Symbology {
+        name: "ean8",
+        label: "EAN-8",
+        encode: ean_upc::encode_ean8,
+    },
+    Symbology {
+        name: "upca",
+        label: "UPC-A",
+        encode: ean_upc::encode_upca,
+    },
+    Symbology {
+        name: "upce",
+        label: "UPC-E",
+        encode: ean_upc::encode_upce,
+    },
+    Symbology {
+        name: "code39",
+        label: "Code 39",
+        encode: code39_93::encode_code39,
+    },
+    Symbology {
+        name: "code93",
+        label: "Code 93",
+        encode: code39_93::encode_code93,
+    },
+    Symbology {
+        name: "itf",
+        label: "ITF",
+        encode: itf::encode_itf,
+    },
+    Symbology {
+        name: "itf14",
+        label: "ITF-14",
+        encode: itf::encode_itf14,
+    },
+    Symbology {
+        name: "codabar",
+        label: "Codabar",
+        encode: codabar::encode,
+    },
+];
 
 pub fn lookup(name: &str) -> CoreResult<&'static Symbology> {
     SYMBOLOGIES.iter().find(|s| s.name == name).ok_or_else(|| {
@@ -40,3 +164,6 @@ pub fn lookup(name: &str) -> CoreResult<&'static Symbology> {
         CoreError::UnsupportedType(crate::options::clip(name), names.join(", "))
     })
 }
+
+#[cfg(test)]
+mod tests;

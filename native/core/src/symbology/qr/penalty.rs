@@ -140,7 +140,9 @@ fn line_rules<const W: usize>(r: &Line<W>, pairs: &Line<W>, total: &mut u32) -> 
 /// one of `starts` (padded bit positions of dark runs of 6 or more).
 fn scaled_finder_like<const W: usize>(r: &Line<W>, starts: &Line<W>) -> u32 {
     // Padding and everything past the words read as light, like the quiet zone.
-    let dark = |i: isize| -> bool { i >= 0 && (i as usize) < W * 64 && (r[i as usize / 64] >> (i as usize % 64)) & 1 == 1 };
+    let dark = |i: isize| -> bool {
+        i >= 0 && (i as usize) < W * 64 && (r[i as usize / 64] >> (i as usize % 64)) & 1 == 1
+    };
     let all = |from: isize, to: isize, want: bool| (from..to).all(|i| dark(i) == want);
     let mut count = 0;
     for (wi, &word) in starts.iter().enumerate() {
@@ -151,7 +153,11 @@ fn scaled_finder_like<const W: usize>(r: &Line<W>, starts: &Line<W>) -> u32 {
             let mut e = s;
             loop {
                 let (w, b) = (e as usize / 64, e as usize % 64);
-                let ones = if w < W { (r[w] >> b).trailing_ones() as isize } else { 0 };
+                let ones = if w < W {
+                    (r[w] >> b).trailing_ones() as isize
+                } else {
+                    0
+                };
                 e += ones.min(64 - b as isize);
                 if ones < 64 - b as isize {
                     break;

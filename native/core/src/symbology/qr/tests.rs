@@ -165,29 +165,3 @@ fn maximum_capacity_payloads_fit_version_40() {
         assert!(encode(&"a".repeat(bytes + 1), &opts).is_err());
     }
 }
-
-#[test]
-#[ignore]
-fn profile_steps() {
-    use std::time::Instant;
-    let n = 20000;
-    let urls: Vec<String> = (0..n).map(|i| format!("https://example.com/products/{i:08}?utm_source=batch&x=1")).collect();
-    let t = Instant::now();
-    let cws: Vec<_> = urls.iter().map(|u| segment::encode(u.as_bytes(), EcLevel::M).unwrap()).collect();
-    eprintln!("segment {:.2}us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
-    let t = Instant::now();
-    for cw in &cws {
-        std::hint::black_box(construct_codewords(&cw.data, Version::Normal(cw.version as i16), segment::to_qr_level(EcLevel::M)).unwrap());
-    }
-    eprintln!("rs {:.2}us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
-    let t = Instant::now();
-    for cw in &cws {
-        std::hint::black_box(build(cw.version, EcLevel::M, &cw.data, Some(0)).unwrap());
-    }
-    eprintln!("build one mask {:.2}us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
-    let t = Instant::now();
-    for cw in &cws {
-        std::hint::black_box(build(cw.version, EcLevel::M, &cw.data, None).unwrap());
-    }
-    eprintln!("build all masks {:.2}us (v{})", t.elapsed().as_secs_f64() * 1e6 / n as f64, cws[0].version);
-}

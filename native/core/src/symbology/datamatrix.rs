@@ -1,0 +1,66 @@
+//! Data Matrix ECC 200 and GS1 DataMatrix through the `datamatrix` crate
+//! (optimising encodation, FNC1 in first position). GS1 separators are the
+//! GS character (0x1D), which readers report exactly like FNC1.
+use ::datamatrix::{DataMatrix, SymbolList};
+
+use super::gs1::Gs1;
+use super::linear::describe;
+use super::{Encoded, Symbol, SymbolMeta};
+use crate::error::{CoreError, CoreResult};
+use crate::matrix::BitMatrix;
+use crate::options::RenderOptions;
+
+const MAX_LATIN1: usize = 1556;
+
+fn to_symbol(dm: DataMatrix, text: Option<String>) -> Encoded {
+    let bitmap = dm.bitmap();
+    let mut matrix = BitMatrix::new(bitmap.width(), bitmap.height());
+    for (x, y) in bitmap.pixels() {
+        matrix.set(x, y, true);
+    }
+    Encoded::from(Symbol {
+        matrix,
+        default_margin: 1,
+        meta: SymbolMeta {
+            version: None,
+            error_correction: None,
+            text,
+        },
+    })
+}
+
+fn too_long(len: usize, what: &str) -> CoreError {
+    CoreError::DataTooLong {
+        len: crate::error::thousands(len),
+        unit: "bytes",
+        what: what.into(),
+        max: format!(
+            "{} (fewer for text that compacts poorly)",
+            crate::error::thousands(MAX_LATIN1)
+        ),
+    }
+}
+
+pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
+    if data.is_empty() {
+        return Err(CoreError::EmptyData);
+    }
+    if let Some((i, c)) = data.chars().enumerate().find(|(_, c)| *c as u32 > 255) {
+        return Err(CoreError::InvalidData(format!(
+            "Data Matrix here encodes ISO-8859-1 (Latin-1) text; {} at position {} is outside it",
+            describe(c),
+            i + 1
+        )));
+    }
+    let dm = DataMatrix::encode_str(data, SymbolList::default().enforce_square())
+        .map_err(|_| too_long(data.chars().count(), "Data Matrix"))?;
+    Ok(to_symbol(dm, None))
+}
+
+pub fn encode_gs1(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
+    let gs1 = Gs1::parse(data)?;
+    let bytes = gs1.stream(|b| b, 0x1D);
+    let dm = DataMatrix::encode_gs1(&bytes, SymbolList::default().enforce_square())
+        .map_err(|_| too_long(bytes.len(), "GS1 DataMatrix"))?;
+    Ok(to_symbol(dm, Some(gs1.hri())))
+}

@@ -1,0 +1,214 @@
+//! EAN-13, EAN-8, UPC-A and UPC-E (ISO/IEC 15420). Written here rather than
+//! taken from a crate: the patterns are a few tables, and owning them gives
+//! exact check-digit messages, UPC-E compression and the text layout.
+use super::linear::{digits, finish, to_text, with_check, Bars, Finished, TextRun};
+use super::Encoded;
+use crate::error::{CoreError, CoreResult};
+use crate::options::RenderOptions;
+
+/// Odd-parity ("L") patterns, 7 modules each; "R" is the complement and
+/// even-parity "G" is "R" reversed.
+const L: [u32; 10] = [0x0D, 0x19, 0x13, 0x3D, 0x23, 0x31, 0x2F, 0x3B, 0x37, 0x0B];
+/// EAN-13: parity of digits 2-7 chosen by the first digit (bit set = G).
+const EAN13_PARITY: [u32; 10] = [
+    0b000000, 0b001011, 0b001101, 0b001110, 0b010011, 0b011001, 0b011100, 0b010101, 0b010110,
+    0b011010,
+];
+/// UPC-E, number system 0: parity of the six digits by check digit (bit set = even/G).
+const UPCE_PARITY: [u32; 10] = [
+    0b111000, 0b110100, 0b110010, 0b110001, 0b101100, 0b100110, 0b100011, 0b101010, 0b101001,
+    0b100101,
+];
+
+fn r(d: u8) -> u32 {
+    !L[d as usize] & 0x7F
+}
+
+fn g(d: u8) -> u32 {
+    let r = r(d);
+    (0..7).fold(0, |acc, i| acc | (((r >> i) & 1) << (6 - i)))
+}
+
+/// Left half, centre guard, right half: EAN-13, EAN-8 and UPC-A.
+fn halves(bars: &mut Bars, left: &[u8], right: &[u8], parity: u32) {
+    bars.bits(0b101, 3);
+    for (i, &d) in left.iter().enumerate() {
+        let even = (parity >> (left.len() - 1 - i)) & 1 == 1;
+        bars.bits(if even { g(d) } else { L[d as usize] }, 7);
+    }
+    bars.bits(0b01010, 5);
+    for &d in right {
+        bars.bits(r(d), 7);
+    }
+    bars.bits(0b101, 3);
+}
+
+fn run(text: &[u8], center: f64) -> TextRun {
+    TextRun {
+        text: to_text(text),
+        center,
+    }
+}
+
+pub fn encode_ean13(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let d = with_check("EAN-13", digits("EAN-13", data, &[12, 13])?, 13)?;
+    let mut bars = Bars::default();
+    halves(&mut bars, &d[1..7], &d[7..], EAN13_PARITY[d[0] as usize]);
+    let runs = vec![run(&d[..1], -4.0), run(&d[1..7], 24.0), run(&d[7..], 71.0)];
+    finish(
+        Finished {
+            bars,
+            text: to_text(&d),
+            quiet: (11, 7),
+            runs,
+            show_by_default: true,
+        },
+        opts,
+    )
+}
+
+pub fn encode_ean8(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let d = with_check("EAN-8", digits("EAN-8", data, &[7, 8])?, 8)?;
+    let mut bars = Bars::default();
+    halves(&mut bars, &d[..4], &d[4..], 0);
+    let runs = vec![run(&d[..4], 17.0), run(&d[4..], 50.0)];
+    finish(
+        Finished {
+            bars,
+            text: to_text(&d),
+            quiet: (7, 7),
+            runs,
+            show_by_default: true,
+        },
+        opts,
+    )
+}
+
+pub fn encode_upca(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let d = with_check("UPC-A", digits("UPC-A", data, &[11, 12])?, 12)?;
+    let mut bars = Bars::default();
+    halves(&mut bars, &d[..6], &d[6..], 0);
+    let runs = vec![
+        run(&d[..1], -4.0),
+        run(&d[1..6], 27.5),
+        run(&d[6..11], 67.5),
+        run(&d[11..], 99.0),
+    ];
+    finish(
+        Finished {
+            bars,
+            text: to_text(&d),
+            quiet: (9, 9),
+            runs,
+            show_by_default: true,
+        },
+        opts,
+    )
+}
+
+/// The UPC-A number (11 digits, no check digit) that UPC-E digits stand for.
+pub fn upce_to_upca(ns: u8, e: &[u8]) -> Vec<u8> {
+    let mut a = vec![ns];
+    let (d1, d2, d3, d4, d5, d6) = (e[0], e[1], e[2], e[3], e[4], e[5]);
+    match d6 {
+        0..=2 => a.extend([d1, d2, d6, 0, 0, 0, 0, d3, d4, d5]),
+        3 => a.extend([d1, d2, d3, 0, 0, 0, 0, 0, d4, d5]),
+        4 => a.extend([d1, d2, d3, d4, 0, 0, 0, 0, 0, d5]),
+        _ => a.extend([d1, d2, d3, d4, d5, 0, 0, 0, 0, d6]),
+    }
+    a
+}
+
+/// The six UPC-E digits for an 11-digit UPC-A number, if it compresses.
+pub fn upca_to_upce(a: &[u8]) -> Option<[u8; 6]> {
+    if a.len() != 11 || a[0] > 1 {
+        return None;
+    }
+    let (m, p) = (&a[1..6], &a[6..11]);
+    let candidates = [
+        [m[0], m[1], p[2], p[3], p[4], m[2]],
+        [m[0], m[1], m[2], p[3], p[4], 3],
+        [m[0], m[1], m[2], m[3], p[4], 4],
+        [m[0], m[1], m[2], m[3], m[4], p[4]],
+    ];
+    candidates.into_iter().find(|e| upce_to_upca(a[0], e) == a)
+}
+
+pub fn encode_upce(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let d = digits("UPC-E", data, &[6, 7, 8, 11, 12])?;
+    let (ns, six, given_check) = match d.len() {
+        6 => (0, d.clone(), None),
+        7 => (d[0], d[1..].to_vec(), None),
+        8 => (d[0], d[1..7].to_vec(), Some(d[7])),
+        _ => {
+            let a = with_check("UPC-A", d.clone(), 12)?;
+            let e = upca_to_upce(&a[..11]).ok_or_else(|| {
+                CoreError::InvalidData(format!(
+                    "UPC-A number {} cannot be compressed to UPC-E (it needs number system 0 or 1 and a manufacturer/product code with enough zeros)",
+                    to_text(&a)
+                ))
+            })?;
+            (a[0], e.to_vec(), Some(a[11]))
+        }
+    };
+    if ns > 1 {
+        return Err(CoreError::InvalidData(format!(
+            "UPC-E number system must be 0 or 1, got {ns}"
+        )));
+    }
+    let a = upce_to_upca(ns, &six);
+    let full = with_check("UPC-E", a.iter().copied().chain(given_check).collect(), 12)?;
+    let check = full[11];
+    let mut parity = UPCE_PARITY[check as usize];
+    if ns == 1 {
+        parity = !parity & 0x3F;
+    }
+    let mut bars = Bars::default();
+    bars.bits(0b101, 3);
+    for (i, &dg) in six.iter().enumerate() {
+        let even = (parity >> (5 - i)) & 1 == 1;
+        bars.bits(if even { g(dg) } else { L[dg as usize] }, 7);
+    }
+    bars.bits(0b010101, 6);
+    let mut text = vec![ns];
+    text.extend(&six);
+    text.push(check);
+    let runs = vec![run(&[ns], -4.0), run(&six, 24.0), run(&[check], 55.0)];
+    finish(
+        Finished {
+            bars,
+            text: to_text(&text),
+            quiet: (9, 7),
+            runs,
+            show_by_default: true,
+        },
+        opts,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upce_round_trips_through_upca() {
+        for e in [
+            [1, 2, 3, 4, 5, 0],
+            [4, 2, 5, 2, 6, 1],
+            [1, 2, 3, 4, 5, 3],
+            [1, 2, 3, 4, 5, 4],
+            [1, 2, 3, 4, 5, 7],
+        ] {
+            let a = upce_to_upca(0, &e);
+            assert_eq!(upca_to_upce(&a), Some(e), "{a:?}");
+        }
+        // 012345678905 has no zeros to drop.
+        assert_eq!(upca_to_upce(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]), None);
+    }
+
+    #[test]
+    fn g_is_r_reversed() {
+        assert_eq!(g(0), 0b0100111);
+        assert_eq!(r(0), 0b1110010);
+    }
+}

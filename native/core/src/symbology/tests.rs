@@ -1,0 +1,118 @@
+//! Check digits, validation messages and metadata across the table.
+use super::*;
+
+fn enc(name: &str, data: &str) -> CoreResult<Encoded> {
+    (lookup(name)?.encode)(data, &RenderOptions::default())
+}
+
+fn text(name: &str, data: &str) -> String {
+    enc(name, data).unwrap().symbol.meta.text.unwrap()
+}
+
+fn err(name: &str, data: &str) -> String {
+    enc(name, data).unwrap_err().to_string()
+}
+
+#[test]
+fn computes_check_digits() {
+    assert_eq!(text("ean13", "400638133393"), "4006381333931");
+    assert_eq!(text("ean8", "9638507"), "96385074");
+    assert_eq!(text("upca", "03600029145"), "036000291452");
+    assert_eq!(text("itf14", "1540014128876"), "15400141288763");
+    assert_eq!(text("upce", "0425261"), "04252614");
+    assert_eq!(text("upce", "042100005264"), "04252614");
+}
+
+#[test]
+fn wrong_check_digits_name_the_expected_one() {
+    assert_eq!(
+        err("ean13", "4006381333932"),
+        "EAN-13 check digit should be 1, got 2"
+    );
+    assert_eq!(
+        err("ean8", "96385070"),
+        "EAN-8 check digit should be 4, got 0"
+    );
+    assert_eq!(
+        err("upca", "036000291450"),
+        "UPC-A check digit should be 2, got 0"
+    );
+    assert_eq!(
+        err("itf14", "15400141288760"),
+        "ITF-14 check digit should be 3, got 0"
+    );
+    assert_eq!(
+        err("upce", "04252610"),
+        "UPC-E check digit should be 4, got 0"
+    );
+}
+
+#[test]
+fn invalid_characters_are_named_with_their_position() {
+    assert_eq!(
+        err("ean13", "40063813A393"),
+        "EAN-13 can encode only digits 0-9; 'A' at position 9 is not allowed"
+    );
+    assert!(err("code39", "AB c").contains("'c' at position 4"));
+    assert!(err("code128", "abcé").contains("U+00E9 at position 4"));
+    assert!(err("codabar", "12B34").contains("'B' at position 3"));
+    assert!(err("itf", "12345").contains("even number of digits"));
+    assert!(err("ean13", "123").contains("takes 12 or 13 digits, got 3"));
+    assert_eq!(enc("code93", "").unwrap_err().code(), "EMPTY_DATA");
+    assert_eq!(
+        enc("datamatrix", "日本").unwrap_err().code(),
+        "INVALID_DATA"
+    );
+}
+
+#[test]
+fn upca_that_cannot_be_compressed_is_a_clear_error() {
+    let e = err("upce", "012345678905");
+    assert!(e.contains("cannot be compressed to UPC-E"), "{e}");
+    assert!(err("upce", "2123456").contains("number system must be 0 or 1"));
+}
+
+#[test]
+fn gs1_types_report_hri_text() {
+    assert_eq!(
+        text("gs1_128", "(01)0950110153000(17)251231(10)ABC123"),
+        "(01)09501101530003(17)251231(10)ABC123"
+    );
+    assert_eq!(text("gs1_datamatrix", "(10)A1(21)B2"), "(10)A1(21)B2");
+    assert_eq!(
+        err("gs1_128", "(01)09501101530004"),
+        "GS1 (01) check digit should be 3, got 4"
+    );
+}
+
+#[test]
+fn every_type_encodes_a_typical_value() {
+    for (name, data) in [
+        ("qr", "hello"),
+        ("microqr", "12345"),
+        ("datamatrix", "hello"),
+        ("gs1_datamatrix", "(01)09501101530003"),
+        ("pdf417", "hello"),
+        ("aztec", "hello"),
+        ("code128", "hello"),
+        ("gs1_128", "(01)09501101530003"),
+        ("ean13", "400638133393"),
+        ("ean8", "9638507"),
+        ("upca", "03600029145"),
+        ("upce", "0425261"),
+        ("code39", "HELLO"),
+        ("code93", "Hello"),
+        ("itf", "123456"),
+        ("itf14", "1540014128876"),
+        ("codabar", "A123B"),
+    ] {
+        let e = enc(name, data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(e.symbol.matrix.width() > 0, "{name}");
+        assert_eq!(e.linear.is_some(), e.symbol.matrix.height() == 1, "{name}");
+    }
+    assert_eq!(
+        enc("ean13", "400638133393").unwrap().symbol.matrix.width(),
+        95
+    );
+    assert_eq!(enc("upce", "0425261").unwrap().symbol.matrix.width(), 51);
+}
