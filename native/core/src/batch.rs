@@ -7,9 +7,7 @@ use std::time::Instant;
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
-use crate::options::Format;
-use crate::render::{render_parsed, Rendered, Request};
-use crate::symbology::lookup;
+use crate::render::{parse_request, render_parsed, Rendered, Request};
 
 pub const MAX_CONCURRENT: usize = 20;
 
@@ -21,9 +19,7 @@ pub struct Outcome {
 }
 
 fn render_cached(req: &Request) -> CoreResult<(Arc<Rendered>, bool)> {
-    let symbology = lookup(&req.barcode_type)?;
-    let format = Format::parse(req.format.as_deref())?;
-    let options = req.options.parse()?;
+    let (symbology, format, options) = parse_request(req)?;
     let key = Key {
         barcode_type: symbology.name,
         data: req.data.clone(),

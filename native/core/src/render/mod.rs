@@ -147,10 +147,18 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
 
 /// Renders one request, uncached.
 pub fn render(req: &Request) -> CoreResult<Rendered> {
+    let (symbology, format, opts) = parse_request(req)?;
+    render_parsed(symbology, &req.data, format, &opts)
+}
+
+/// Validates a request's type, format and options, with defaults resolved.
+pub(crate) fn parse_request(
+    req: &Request,
+) -> CoreResult<(&'static Symbology, Format, RenderOptions)> {
     let symbology = lookup(&req.barcode_type)?;
     let format = Format::parse(req.format.as_deref())?;
-    let opts = req.options.parse()?;
-    render_parsed(symbology, &req.data, format, &opts)
+    let options = symbology.normalise(req.options.parse()?);
+    Ok((symbology, format, options))
 }
 
 pub(crate) fn render_parsed(

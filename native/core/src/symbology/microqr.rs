@@ -10,11 +10,13 @@ use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
 use crate::options::{EcLevel, RenderOptions};
 
+pub const DEFAULT_EC: EcLevel = EcLevel::L;
+
 pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     if data.is_empty() {
         return Err(CoreError::EmptyData);
     }
-    let ec = opts.error_correction.unwrap_or(EcLevel::L);
+    let ec = opts.error_correction.unwrap_or(DEFAULT_EC);
     let qr_ec = match ec {
         EcLevel::L => QrEc::L,
         EcLevel::M => QrEc::M,

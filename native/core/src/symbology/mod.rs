@@ -64,6 +64,20 @@ pub struct Symbology {
     /// The symbology's usual name, reported in metadata.
     pub label: &'static str,
     pub encode: EncodeFn,
+    /// The level used when the caller gives none, for symbologies that take
+    /// `error_correction`; `None` where the option does not apply.
+    pub default_ec: Option<EcLevel>,
+}
+
+impl Symbology {
+    /// Resolves defaults so that requests rendering the same bytes compare
+    /// (and cache) as equal.
+    pub fn normalise(&self, mut options: RenderOptions) -> RenderOptions {
+        options.error_correction = self
+            .default_ec
+            .map(|d| options.error_correction.unwrap_or(d));
+        options
+    }
 }
 
 fn qr_encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
@@ -75,86 +89,103 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "qr",
         label: "QR Code",
         encode: qr_encode,
+        default_ec: Some(qr::DEFAULT_EC),
     },
     Symbology {
         name: "microqr",
         label: "Micro QR Code",
         encode: microqr::encode,
+        default_ec: Some(microqr::DEFAULT_EC),
     },
     Symbology {
         name: "datamatrix",
         label: "Data Matrix",
         encode: datamatrix::encode,
+        default_ec: None,
     },
     Symbology {
         name: "gs1_datamatrix",
         label: "GS1 DataMatrix",
         encode: datamatrix::encode_gs1,
+        default_ec: None,
     },
     Symbology {
         name: "pdf417",
         label: "PDF417",
         encode: pdf417::encode,
+        default_ec: None,
     },
     Symbology {
         name: "aztec",
         label: "Aztec Code",
         encode: aztec::encode,
+        default_ec: None,
     },
     Symbology {
         name: "code128",
         label: "Code 128",
         encode: code128::encode,
+        default_ec: None,
     },
     Symbology {
         name: "gs1_128",
         label: "GS1-128",
         encode: code128::encode_gs1,
+        default_ec: None,
     },
     Symbology {
         name: "ean13",
         label: "EAN-13",
         encode: ean_upc::encode_ean13,
+        default_ec: None,
     },
     Symbology {
         name: "ean8",
         label: "EAN-8",
         encode: ean_upc::encode_ean8,
+        default_ec: None,
     },
     Symbology {
         name: "upca",
         label: "UPC-A",
         encode: ean_upc::encode_upca,
+        default_ec: None,
     },
     Symbology {
         name: "upce",
         label: "UPC-E",
         encode: ean_upc::encode_upce,
+        default_ec: None,
     },
     Symbology {
         name: "code39",
         label: "Code 39",
         encode: code39_93::encode_code39,
+        default_ec: None,
     },
     Symbology {
         name: "code93",
         label: "Code 93",
         encode: code39_93::encode_code93,
+        default_ec: None,
     },
     Symbology {
         name: "itf",
         label: "ITF",
         encode: itf::encode_itf,
+        default_ec: None,
     },
     Symbology {
         name: "itf14",
         label: "ITF-14",
         encode: itf::encode_itf14,
+        default_ec: None,
     },
     Symbology {
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
+        default_ec: None,
     },
 ];
 

@@ -16,11 +16,13 @@ use crate::matrix::BitMatrix;
 use crate::options::{EcLevel, RenderOptions};
 use template::{format_bits, template, Lines, Template, PAD};
 
+pub const DEFAULT_EC: EcLevel = EcLevel::M;
+
 pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Symbol> {
     if data.is_empty() {
         return Err(CoreError::EmptyData);
     }
-    let ec = opts.error_correction.unwrap_or(EcLevel::M);
+    let ec = opts.error_correction.unwrap_or(DEFAULT_EC);
     let cw = segment::encode(data.as_bytes(), ec)?;
     let (matrix, _) = build(cw.version, ec, &cw.data, None)?;
     Ok(Symbol {
