@@ -2,7 +2,10 @@
  * `npm run bench`: QR codes, ~50-character URLs at level M, 300 px, against
  * node-qrcode and bwip-js on the same inputs in one process.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import bwipjs from 'bwip-js';
 import QRCode from 'qrcode';
 import { configure, renderBatch, renderBatchSync, renderSync, type BarcodeRequest } from '../src/index.js';
@@ -23,9 +26,18 @@ function chunks<T>(xs: T[], size: number): T[][] {
   return out;
 }
 
+/** libqrencode's encode alone, when Debian's libqrencode-dev and a C compiler are present. */
+function libqrencodeRate(inputs: string[]): number | undefined {
+  if (!existsSync('/usr/include/qrencode.h')) return undefined;
+  const exe = join(mkdtempSync(join(os.tmpdir(), 'batchcode-bench-')), 'libqrencode');
+  execFileSync('cc', ['-O2', 'bench/libqrencode.c', '-lqrencode', '-o', exe]);
+  return Number(execFileSync(exe, [String(ROUNDS)], { input: inputs.join('\n') }).toString().trim());
+}
+
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}; ${N} codes x ${ROUNDS} rounds`);
   let salt = 0;
+  let svgOneThread = NaN;
   const fresh = (inputs: string[]) => inputs.map((u) => `${u}&r=${salt++ % 10}`);
 
   for (const format of ['svg', 'png'] as const) {
@@ -85,6 +97,14 @@ async function main() {
     const one = rows.find((r) => r.name.includes('renderBatchSync'))?.perSecond ?? NaN;
     const two = rows.find((r) => r.name.includes('2 threads'))?.perSecond ?? NaN;
     console.log(`batch of 100 on 2 threads vs 1: ${(two / one).toFixed(2)}x`);
+    if (format === 'svg') svgOneThread = one;
+  }
+  const encodeOnly = libqrencodeRate(urls(N));
+  if (encodeOnly === undefined) {
+    console.log('\nlibqrencode: skipped (apt-get install libqrencode-dev to compare)');
+  } else {
+    console.log(`\nlibqrencode encode alone (C, no image): ${Math.round(encodeOnly).toLocaleString('en-US')}/s;`);
+    console.log(`batchcode full SVG render, 1 thread, vs that: ${(svgOneThread / encodeOnly).toFixed(1)}x`);
   }
 }
 

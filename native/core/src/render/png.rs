@@ -91,7 +91,7 @@ fn draw_text_row(line: &mut [u8], enc: &Encoded, lay: &Layout, size: u32, row: u
 /// Sets bits `from..to` (MSB first, as PNG packs pixels).
 fn fill_bits(line: &mut [u8], from: usize, to: usize) {
     let mut i = from;
-    while i < to && i % 8 != 0 {
+    while i < to && !i.is_multiple_of(8) {
         line[i / 8] |= 0x80 >> (i % 8);
         i += 1;
     }
