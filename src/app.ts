@@ -1,0 +1,125 @@
+/**
+ * The HTTP gateway as a set of plugins, without listening: server.ts
+ * listens, tests use `app.inject`. Order matters: errors, Redis, auth, docs,
+ * rate limits (after auth, so they count per key), then the routes.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RawRequestDefaultExpression } from 'fastify';
+import type { Config } from './config.js';
+import { configure } from './index.js';
+import auth from './plugins/auth.js';
+import errors, { formatSchemaErrors } from './plugins/errors.js';
+import rateLimit from './plugins/rate-limit.js';
+import redis from './plugins/redis.js';
+import shutdown from './plugins/shutdown.js';
+import swagger from './plugins/swagger.js';
+import bulk from './bulk/routes.js';
+import barcode from './routes/barcode.js';
+import batch from './routes/batch.js';
+import health from './routes/health.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The settings this app was built with. */
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  /** false for silence, true for pino at LOG_LEVEL, or pino options (merged over the defaults). */
+  logger?: boolean | object;
+}
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/** Never logged: the API key, in either header. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
+
+function loggerOptions(config: Config, logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  const base = { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } };
+  return typeof logger === 'object' ? { ...base, ...logger } : base;
+}
+
+/** A client's x-request-id when it is short and plain, else a new UUID. */
+function genReqId(req: RawRequestDefaultExpression): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+const buildAjv = AjvCompiler();
+/** Bodies are never coerced nor stripped: an unknown field or a wrong type is a 400. */
+const BODY_AJV = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } as const;
+/** Query strings and params arrive as text: numbers are coerced, unknown fields still refused. */
+const QUERY_AJV = { coerceTypes: 'array', removeAdditional: false, useDefaults: false, allErrors: false } as const;
+
+/** The Node API's own batch limit must admit the largest batch any gateway in this process accepts. */
+let nodeBatchLimit = 0;
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logger ?? true),
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    trustProxy: config.trustProxy,
+    genReqId,
+    return503OnClosing: true,
+    // Plugins that wait for Redis at start do so for a bounded time of their own; let them.
+    pluginTimeout: 30_000,
+    schemaErrorFormatter: formatSchemaErrors,
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((externalSchemas: Parameters<typeof buildAjv>[0]) => {
+          // At run time Fastify calls the compiler with the route ({ schema, httpPart, ... }).
+          type Compile = (route: { httpPart?: string }) => unknown;
+          const body = buildAjv(externalSchemas, { customOptions: BODY_AJV }) as unknown as Compile;
+          const other = buildAjv(externalSchemas, { customOptions: QUERY_AJV }) as unknown as Compile;
+          return (route: { httpPart?: string }) => (route.httpPart === 'body' ? body(route) : other(route));
+        }) as unknown as typeof buildAjv,
+      },
+    },
+  });
+
+  if (config.batchMaxItems > nodeBatchLimit) {
+    nodeBatchLimit = config.batchMaxItems;
+    configure({ batch_max_items: nodeBatchLimit });
+  }
+
+  app.decorate('config', config);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  try {
+    await app.register(errors);
+    await app.register(shutdown);
+    await app.register(redis, { url: config.redisUrl });
+    await app.register(auth, { apiKeys: config.apiKeys });
+    await app.register(swagger, { version: VERSION });
+    await app.register(rateLimit, { max: config.rateLimitMax, timeWindow: config.rateLimitWindow });
+
+    await app.register(health);
+    await app.register(batch, {
+      prefix: '/api',
+      batchMaxItems: config.batchMaxItems,
+      batchTimeoutMs: config.batchTimeoutMs,
+    });
+    await app.register(barcode, { prefix: '/api', version: VERSION });
+    await app.register(bulk, { prefix: '/api', config });
+  } catch (err) {
+    // A plugin that failed to start must not leave connections (Redis) open behind it.
+    await app.close().catch(() => {});
+    throw err;
+  }
+
+  return app;
+}

@@ -1,0 +1,49 @@
+/** The `options` of an upload: checked alike for CSV (a JSON text field) and direct JSON bodies. */
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { HttpError } from '../http-errors.js';
+import type { Defaults } from './rows.js';
+import { BulkOptions } from './schema.js';
+import type { JobSpec } from './spec.js';
+
+const check = TypeCompiler.Compile(BulkOptions);
+export const DEFAULT_BATCH = 100;
+
+export const DYNAMIC_UNSUPPORTED = 'options.type "dynamic": dynamic codes are not supported yet';
+
+/** Refuses what the schema cannot: dynamic codes. */
+export function refuseDynamic(options: BulkOptions | undefined): void {
+  if (options?.type === 'dynamic') throw new HttpError(400, DYNAMIC_UNSUPPORTED);
+}
+
+/** Parses and checks the multipart `options` field (JSON text, or already parsed). */
+export function parseOptions(raw: unknown): BulkOptions {
+  if (raw === undefined || raw === '') return {};
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new HttpError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+  }
+  refuseDynamic(value as BulkOptions);
+  if (!check.Check(value)) {
+    const first = check.Errors(value).First();
+    const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
+    throw new HttpError(400, `${field}: ${first?.message ?? 'is invalid'}`);
+  }
+  return value;
+}
+
+export function defaults(o: BulkOptions): Defaults {
+  return { barcode_type: o.barcode_type ?? 'qr', format: o.format ?? 'png', design: o.design };
+}
+
+export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design'> {
+  const spec: Pick<JobSpec, 'batch_size' | 'design'> = { batch_size: o.batchSize ?? DEFAULT_BATCH };
+  if (o.design) spec.design = o.design;
+  return spec;
+}

@@ -1,0 +1,25 @@
+/** Where a job's files live under DATA_DIR. Job ids are UUIDs, checked before use. */
+import { join } from 'node:path';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const isJobId = (id: string): boolean => UUID.test(id);
+
+export const jobsRoot = (dataDir: string): string => join(dataDir, 'jobs');
+export const tmpRoot = (dataDir: string): string => join(dataDir, 'tmp');
+
+export function jobDir(dataDir: string, id: string): string {
+  if (!isJobId(id)) throw new Error(`not a job id: ${JSON.stringify(id)}`);
+  return join(jobsRoot(dataDir), id);
+}
+
+/** The files of one job's directory. */
+export const files = {
+  record: 'job.json',
+  spec: 'spec.json',
+  input: 'input.ndjson',
+  batches: 'batches',
+  resultsCsv: 'results.csv',
+};
+
+export const batchName = (n: number): string => String(n).padStart(6, '0');

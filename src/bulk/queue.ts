@@ -1,0 +1,136 @@
+/**
+ * Where queued jobs go. `InProcessQueue` runs them inside the gateway (no
+ * REDIS_URL); `BullJobQueue` adds them to the BullMQ queue that worker
+ * processes (src/worker.ts) consume. The job data is a reference, not rows.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QUEUE_NAME, QUEUE_PREFIX } from './redis.js';
+import { runJob, type RunContext } from './runner.js';
+
+export interface QueuedJob {
+  job_id: string;
+  owner: string;
+  /** input.ndjson, relative to DATA_DIR. */
+  input: string;
+}
+
+export interface JobQueue {
+  enqueue(job: QueuedJob): Promise<void>;
+  /** Drops a job that has not started; a running one stops at its next batch by itself. */
+  discard(jobId: string): Promise<void>;
+  /** Jobs waiting or running. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** BullMQ options shared by the gateway's adds: retries resume from the last saved batch. */
+export const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 2000 },
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 7 * 86400 },
+};
+
+export class BullJobQueue implements JobQueue {
+  private readonly queue: Queue;
+
+  constructor(connection: Redis) {
+    this.queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+    this.queue.on('error', () => undefined); // the client reconnects; requests fail fast meanwhile
+  }
+
+  async enqueue(job: QueuedJob): Promise<void> {
+    await this.queue.add('render', job, { ...JOB_OPTIONS, jobId: job.job_id });
+  }
+
+  async discard(jobId: string): Promise<void> {
+    await this.queue.remove(jobId).catch(() => 0);
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export interface InProcessOptions {
+  concurrency: number;
+  /** Whole-job tries; each resumes from the last saved batch. */
+  attempts: number;
+  backoffMs: number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+export class InProcessQueue implements JobQueue {
+  private readonly waiting: string[] = [];
+  private readonly running = new Map<string, Promise<void>>();
+  private closing = false;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly opts: InProcessOptions,
+  ) {}
+
+  async enqueue(job: QueuedJob): Promise<void> {
+    if (this.waiting.includes(job.job_id) || this.running.has(job.job_id)) return;
+    this.waiting.push(job.job_id);
+    this.pump();
+  }
+
+  async discard(jobId: string): Promise<void> {
+    const i = this.waiting.indexOf(jobId);
+    if (i >= 0) this.waiting.splice(i, 1);
+  }
+
+  async depth(): Promise<number> {
+    return this.waiting.length + this.running.size;
+  }
+
+  private pump(): void {
+    while (!this.closing && this.running.size < this.opts.concurrency && this.waiting.length) {
+      const id = this.waiting.shift()!;
+      const p = this.run(id).finally(() => {
+        this.running.delete(id);
+        this.pump();
+      });
+      this.running.set(id, p);
+    }
+  }
+
+  private async run(id: string): Promise<void> {
+    const ctx = { ...this.ctx, shouldStop: () => this.closing };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runJob(id, ctx);
+        return;
+      } catch (err) {
+        this.opts.log?.(`bulk job ${id} attempt ${attempt} failed`, err);
+        if (attempt >= this.opts.attempts || this.closing) {
+          if (!this.closing) {
+            const patch = {
+              status: 'failed' as const,
+              error: (err as Error).message,
+              finished_at: new Date().toISOString(),
+            };
+            await this.ctx.store.transition(id, ['queued', 'processing'], patch).catch(() => false);
+          }
+          return;
+        }
+        await sleep(this.opts.backoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** Stops taking jobs; running ones stop after their current batch and resume on the next start. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.waiting.length = 0;
+    await Promise.all(this.running.values());
+  }
+}

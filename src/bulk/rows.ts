@@ -1,0 +1,106 @@
+/**
+ * One input row checked before any job is queued: the data to encode, the
+ * symbology and format, and a reason when the row cannot be rendered.
+ */
+import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../schema.js';
+import type { NameAllocator } from './filenames.js';
+
+export interface Defaults {
+  barcode_type: string;
+  format: 'png' | 'svg';
+  design: RenderOptions | undefined;
+}
+
+/** A row as stored in input.ndjson (short keys: 10,000 of them per job). */
+export interface InputRow {
+  /** 1 = the first row after the header. */
+  r: number;
+  /** The row's cells, in the order of the input columns. */
+  c: string[];
+  d: string;
+  t: string;
+  f: 'png' | 'svg';
+  /** The image's file name in the ZIP. */
+  n: string;
+  /** Why the row is not rendered. */
+  e?: string;
+}
+
+/** QR version 40 capacity by error-correction level: numeric, alphanumeric, bytes. */
+const QR_CAPACITY: Record<string, [number, number, number]> = {
+  L: [7089, 4296, 2953],
+  M: [5596, 3391, 2331],
+  Q: [3993, 2420, 1663],
+  H: [3057, 1852, 1273],
+};
+
+function qrTooLong(data: string, level: string): string | undefined {
+  const [numeric, alnum, bytes] = QR_CAPACITY[level] ?? QR_CAPACITY.M!;
+  if (/^[0-9]*$/.test(data)) return data.length > numeric ? `${data.length} digits; at most ${numeric}` : undefined;
+  if (/^[0-9A-Z $%*+\-./:]*$/.test(data)) {
+    return data.length > alnum ? `${data.length} characters; at most ${alnum}` : undefined;
+  }
+  const len = Buffer.byteLength(data, 'utf8');
+  return len > bytes ? `${len} bytes; at most ${bytes}` : undefined;
+}
+
+function isHttpUrl(s: string): boolean {
+  if (!URL.canParse(s)) return false;
+  const u = new URL(s);
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+}
+
+/** Column positions of the fields the service reads (case-insensitive header match). */
+export interface Columns {
+  names: string[];
+  url?: number;
+  data?: number;
+  title?: number;
+  filename?: number;
+  barcode_type?: number;
+  format?: number;
+}
+
+export function mapColumns(header: string[]): Columns {
+  const cols: Columns = { names: header.map((h) => h.trim()) };
+  cols.names.forEach((name, i) => {
+    const key = name.toLowerCase();
+    if (key === 'destination_url' && cols.url === undefined) cols.url = i;
+    else if (key === 'data' && cols.data === undefined) cols.data = i;
+    else if (key === 'title' && cols.title === undefined) cols.title = i;
+    else if (key === 'filename' && cols.filename === undefined) cols.filename = i;
+    else if (key === 'barcode_type' && cols.barcode_type === undefined) cols.barcode_type = i;
+    else if (key === 'format' && cols.format === undefined) cols.format = i;
+  });
+  return cols;
+}
+
+const cell = (cells: string[], i: number | undefined): string => (i === undefined ? '' : (cells[i] ?? '').trim());
+
+export function checkRow(
+  r: number,
+  cells: string[],
+  cols: Columns,
+  defaults: Defaults,
+  names: NameAllocator,
+): InputRow {
+  const url = cell(cells, cols.url);
+  const data = url || cell(cells, cols.data);
+  const type = cell(cells, cols.barcode_type).toLowerCase() || defaults.barcode_type;
+  const fmt = cell(cells, cols.format).toLowerCase() || defaults.format;
+  const f: 'png' | 'svg' = fmt === 'svg' ? 'svg' : 'png';
+  const n = names.allocate(cell(cells, cols.filename) || cell(cells, cols.title), `row-${r}`, f);
+  const row: InputRow = { r, c: cells, d: data, t: type, f, n };
+  const level = defaults.design?.error_correction ?? 'M';
+  let tooLong: string | undefined;
+  if (!data) row.e = cols.url !== undefined ? 'destination_url is empty' : 'data is empty';
+  else if (url && !isHttpUrl(url)) row.e = 'destination_url is not a valid http(s) URL';
+  else if (!(BARCODE_TYPES as readonly string[]).includes(type)) {
+    row.e = `barcode_type "${type.slice(0, 40)}" is not supported; supported: ${BARCODE_TYPES.join(', ')}`;
+  } else if (fmt !== 'png' && fmt !== 'svg') row.e = `format "${fmt.slice(0, 40)}" is not supported; use png or svg`;
+  else if (data.length > MAX_DATA_LENGTH) row.e = `data is ${data.length} characters; at most ${MAX_DATA_LENGTH}`;
+  else if (type === 'qr' && (tooLong = qrTooLong(data, level))) {
+    row.e = `data is too long for a QR code at level ${level}: ${tooLong}`;
+  }
+  return row;
+}

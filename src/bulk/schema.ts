@@ -1,0 +1,101 @@
+/** Request and response shapes of the bulk and job endpoints (the public contract). */
+import { Type, type Static } from '@sinclair/typebox';
+import { BarcodeType, Format, RenderOptions } from '../schema.js';
+
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
+export const JobStatus = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
+export type JobStatus = Static<typeof JobStatus>;
+
+export const MIN_BATCH = 10;
+export const MAX_BATCH = 500;
+
+export const BulkOptions = Type.Object(
+  {
+    type: Type.Optional(
+      Type.Union([Type.Literal('static'), Type.Literal('dynamic')], { description: 'Only static codes for now.' }),
+    ),
+    barcode_type: Type.Optional(BarcodeType),
+    format: Type.Optional(Format),
+    design: Type.Optional(RenderOptions),
+    batchSize: Type.Optional(Type.Integer({ minimum: MIN_BATCH, maximum: MAX_BATCH, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type BulkOptions = Static<typeof BulkOptions>;
+
+export const DirectItem = Type.Object({
+  destination_url: Type.Optional(Type.String()),
+  data: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  filename: Type.Optional(Type.String()),
+  barcode_type: Type.Optional(Type.String()),
+  format: Type.Optional(Type.String()),
+});
+
+export const DirectBody = Type.Object({
+  qr_codes: Type.Array(DirectItem),
+  options: Type.Optional(BulkOptions),
+});
+export type DirectBody = Static<typeof DirectBody>;
+
+export const InvalidRow = Type.Object({ row: Type.Integer(), reason: Type.String() });
+export type InvalidRow = Static<typeof InvalidRow>;
+
+export const Accepted = Type.Object({
+  job_id: Type.String(),
+  status: Type.Literal('queued'),
+  total_rows: Type.Integer(),
+  invalid_rows: Type.Array(InvalidRow),
+});
+
+export const JobView = Type.Object({
+  job_id: Type.String(),
+  status: JobStatus,
+  total_rows: Type.Integer(),
+  processed: Type.Integer(),
+  successful: Type.Integer(),
+  failed: Type.Integer(),
+  progress: Type.Integer({ description: 'Percent of rows processed, 0..100.' }),
+  created_at: Type.String(),
+  started_at: Type.Union([Type.String(), Type.Null()]),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Optional(Type.String()),
+});
+export type JobView = Static<typeof JobView>;
+
+export const JobList = Type.Object({
+  jobs: Type.Array(JobView),
+  pagination: Type.Object({
+    page: Type.Integer(),
+    limit: Type.Integer(),
+    total: Type.Integer(),
+    pages: Type.Integer(),
+  }),
+});
+
+export const ListQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  status: Type.Optional(JobStatus),
+});
+
+export const JobParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const ResultsQuery = Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('zip')], { default: 'csv' })),
+});
+
+export const Stats = Type.Object({
+  jobs: Type.Object(
+    Object.fromEntries(JOB_STATUSES.map((s) => [s, Type.Integer()])) as Record<
+      JobStatus,
+      ReturnType<typeof Type.Integer>
+    >,
+  ),
+  total_jobs: Type.Integer(),
+  codes_rendered: Type.Integer(),
+  failures: Type.Integer(),
+  average_ms_per_code: Type.Number(),
+  queue_depth: Type.Integer({ description: 'Jobs waiting or running, all callers.' }),
+});
+export type Stats = Static<typeof Stats>;

@@ -1,0 +1,16 @@
+/** A job's fixed description, written once at upload as spec.json in its directory. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RenderOptions } from '../schema.js';
+import { files } from './paths.js';
+
+export interface JobSpec {
+  columns: string[];
+  total_rows: number;
+  batch_size: number;
+  design?: RenderOptions;
+}
+
+export async function readSpec(dir: string): Promise<JobSpec> {
+  return JSON.parse(await readFile(join(dir, files.spec), 'utf8')) as JobSpec;
+}

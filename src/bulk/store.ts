@@ -1,0 +1,157 @@
+/**
+ * Job records: what the status endpoints show. `JobStore` has two
+ * implementations: files under DATA_DIR (in-process mode, one gateway) and
+ * Redis hashes (queue mode, shared by the gateway and every worker).
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobStatus, JobView } from './schema.js';
+import { files, isJobId, jobDir, jobsRoot } from './paths.js';
+
+export interface JobRecord {
+  job_id: string;
+  owner: string;
+  status: JobStatus;
+  total_rows: number;
+  processed: number;
+  successful: number;
+  failed: number;
+  /** Render time summed over rows, for the stats endpoint. */
+  render_ms: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error?: string;
+}
+
+export type Progress = Pick<JobRecord, 'processed' | 'successful' | 'failed' | 'render_ms'>;
+export type StatusPatch = Partial<Pick<JobRecord, 'started_at' | 'finished_at' | 'error'>> & { status: JobStatus };
+
+export const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+export const ACTIVE: readonly JobStatus[] = ['queued', 'processing'];
+
+export interface JobStore {
+  create(rec: JobRecord): Promise<void>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Saves counters; false when the job is gone. Never touches the status. */
+  progress(id: string, p: Progress): Promise<boolean>;
+  /** Changes the status only when it is one of `from`; true when it did. */
+  transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean>;
+  /** One owner's jobs, newest first. */
+  list(owner: string): Promise<JobRecord[]>;
+  /** Every job, oldest first (resume and clean-up). */
+  all(): Promise<JobRecord[]>;
+  /** Forgets the record; the job's files are the caller's to remove. */
+  remove(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function view(r: JobRecord): JobView {
+  const v: JobView = {
+    job_id: r.job_id,
+    status: r.status,
+    total_rows: r.total_rows,
+    processed: r.processed,
+    successful: r.successful,
+    failed: r.failed,
+    progress: r.total_rows ? Math.floor((100 * r.processed) / r.total_rows) : 100,
+    created_at: r.created_at,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+  };
+  if (r.error) v.error = r.error;
+  return v;
+}
+
+const newestFirst = (a: JobRecord, b: JobRecord) =>
+  b.created_at.localeCompare(a.created_at) || b.job_id.localeCompare(a.job_id);
+
+/**
+ * Records as `jobs/<id>/job.json`, cached in memory. Only one process (the
+ * gateway) may use it; writes to one job are serialised and atomic.
+ */
+export class FileJobStore implements JobStore {
+  private readonly cache = new Map<string, JobRecord>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  private constructor(private readonly dataDir: string) {}
+
+  static async open(dataDir: string): Promise<FileJobStore> {
+    const store = new FileJobStore(dataDir);
+    const root = jobsRoot(dataDir);
+    await mkdir(root, { recursive: true });
+    for (const id of await readdir(root)) {
+      if (!isJobId(id)) continue;
+      try {
+        const rec = JSON.parse(await readFile(join(root, id, files.record), 'utf8')) as JobRecord;
+        store.cache.set(id, rec);
+      } catch {
+        // A directory without a record is an unfinished upload; clean-up removes it.
+      }
+    }
+    return store;
+  }
+
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.chains.set(id, tail);
+    void tail.then(() => {
+      if (this.chains.get(id) === tail) this.chains.delete(id);
+    });
+    return next;
+  }
+
+  private async write(rec: JobRecord): Promise<void> {
+    const dir = jobDir(this.dataDir, rec.job_id);
+    const tmp = join(dir, `${files.record}.${process.pid}.tmp`);
+    await writeFile(tmp, JSON.stringify(rec));
+    await rename(tmp, join(dir, files.record));
+  }
+
+  async create(rec: JobRecord): Promise<void> {
+    this.cache.set(rec.job_id, { ...rec });
+    await this.serial(rec.job_id, () => this.write(rec));
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const rec = this.cache.get(id);
+    return rec && { ...rec };
+  }
+
+  async progress(id: string, p: Progress): Promise<boolean> {
+    const rec = this.cache.get(id);
+    if (!rec) return false;
+    Object.assign(rec, p);
+    const copy = { ...rec };
+    await this.serial(id, () => (this.cache.has(id) ? this.write(copy) : Promise.resolve()));
+    return true;
+  }
+
+  async transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean> {
+    const rec = this.cache.get(id);
+    if (!rec || !from.includes(rec.status)) return false;
+    Object.assign(rec, patch);
+    const copy = { ...rec };
+    await this.serial(id, () => (this.cache.has(id) ? this.write(copy) : Promise.resolve()));
+    return true;
+  }
+
+  async list(owner: string): Promise<JobRecord[]> {
+    return [...this.cache.values()].filter((r) => r.owner === owner).sort(newestFirst);
+  }
+
+  async all(): Promise<JobRecord[]> {
+    return [...this.cache.values()].sort(newestFirst).reverse();
+  }
+
+  async remove(id: string): Promise<void> {
+    this.cache.delete(id);
+    await this.serial(id, () => rm(join(jobDir(this.dataDir, id), files.record), { force: true }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * A BullMQ worker for bulk jobs. Any number of them share the queue and
+ * DATA_DIR. A job killed mid-way (SIGKILL) is found by the stalled-job check
+ * of a live worker after `lockDuration` and resumes from its last saved batch;
+ * `stop()` (SIGTERM) takes no new job and hands the running ones back after
+ * their current batch.
+ */
+import { Worker, WaitingError, type Job } from 'bullmq';
+import type { BulkConfig } from './config.js';
+import type { QueuedJob } from './queue.js';
+import { durabilityWarnings, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from './redis.js';
+import { RedisJobStore } from './redis-store.js';
+import { runJob } from './runner.js';
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface BulkWorker {
+  worker: Worker<QueuedJob>;
+  /** Stops taking jobs, hands running ones back after their current batch, closes connections. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: BulkConfig, redisUrl: string, log: Log): Promise<BulkWorker> {
+  const connection = workerRedis(redisUrl);
+  const storeRedis = workerRedis(redisUrl);
+  connection.on('error', (err: Error) => log('warn', `redis: ${err.message}`));
+  storeRedis.on('error', () => undefined);
+  const store = new RedisJobStore(storeRedis);
+  let stopping = false;
+
+  for (const w of await durabilityWarnings(storeRedis)) log('warn', `WARNING: ${w}`);
+
+  const processor = async (job: Job<QueuedJob>, token?: string) => {
+    const id = job.data.job_id;
+    const outcome = await runJob(id, {
+      store,
+      dataDir: config.dataDir,
+      batchAttempts: config.batchAttempts,
+      batchBackoffMs: config.batchBackoffMs,
+      shouldStop: () => stopping,
+    });
+    if (outcome === 'stopped') {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    log('info', `job ${id}: ${outcome}`);
+    return outcome;
+  };
+
+  const worker = new Worker<QueuedJob>(QUEUE_NAME, processor, {
+    connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: config.workerConcurrency,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: 3,
+  });
+  worker.on('error', (err) => log('error', `worker error: ${err.message}`));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    log('warn', `job ${job.data.job_id} attempt ${job.attemptsMade} failed: ${err.message}`);
+    void job
+      .isFailed()
+      .then(async (final) => {
+        if (!final) return;
+        const patch = { status: 'failed' as const, error: err.message, finished_at: new Date().toISOString() };
+        await store.transition(job.data.job_id, ['queued', 'processing'], patch);
+      })
+      .catch((e: Error) => log('error', `could not record the failure of job ${job.data.job_id}: ${e.message}`));
+  });
+  await worker.waitUntilReady();
+
+  return {
+    worker,
+    async stop() {
+      stopping = true;
+      await worker.close();
+      await Promise.all([connection.quit().catch(() => undefined), storeRedis.quit().catch(() => undefined)]);
+    },
+  };
+}

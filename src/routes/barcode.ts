@@ -1,0 +1,114 @@
+/**
+ * One code as an image: POST /api/barcodes with one item's JSON, or
+ * GET /api/barcodes/:type?data=...&format=png&width=... (every render option
+ * is a query parameter too). Answers the image bytes with a strong ETag (a
+ * hash of the normalised request and the renderer version), a year-long
+ * immutable Cache-Control, and 304 when If-None-Match matches.
+ */
+import { createHash } from 'node:crypto';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorResponses, HttpError } from '../http-errors.js';
+import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, render, RenderOptions } from '../index.js';
+
+export const CACHE_CONTROL = 'public, max-age=31536000, immutable';
+export const SVG_TYPE = 'image/svg+xml; charset=utf-8';
+
+export const BarcodeQuery = Type.Object(
+  {
+    data: Type.String({ maxLength: MAX_DATA_LENGTH, description: 'The text to encode (URL-encoded).' }),
+    format: Type.Optional(Format),
+    ...RenderOptions.properties,
+  },
+  { additionalProperties: false },
+);
+
+export const BarcodeParams = Type.Object({ type: BarcodeType }, { additionalProperties: false });
+
+const Image = {
+  description: 'The image: SVG text or PNG bytes.',
+  content: {
+    'image/svg+xml': { schema: Type.String() },
+    'image/png': { schema: Type.String({ format: 'binary' }) },
+  },
+};
+const NotModified = { description: 'Not Modified: the If-None-Match tag is current.', type: 'null' } as const;
+
+export interface ImageRouteOptions {
+  /** Mixed into every ETag so that a new renderer invalidates old tags. */
+  version: string;
+}
+
+function stable(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+}
+
+export function etagOf(item: BarcodeRequest, version: string): string {
+  const normal = { t: item.barcode_type, d: item.data, f: item.format ?? 'svg', o: item.options ?? {}, v: version };
+  return `"${createHash('sha256').update(stable(normal)).digest('base64url').slice(0, 32)}"`;
+}
+
+/** RFC 9110 weak comparison of If-None-Match against our tag. */
+export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) => {
+  async function answer(request: FastifyRequest, reply: FastifyReply, item: BarcodeRequest) {
+    const etag = etagOf(item, opts.version);
+    if (matches(request.headers['if-none-match'], etag)) {
+      return reply.code(304).header('etag', etag).header('cache-control', CACHE_CONTROL).send();
+    }
+    const r = await render(item);
+    if (!r.success) throw new HttpError(422, `${r.error.code}: ${r.error.message}`);
+    reply.header('etag', etag).header('cache-control', CACHE_CONTROL).header('x-content-type-options', 'nosniff');
+    if (r.format === 'png' && r.png) return reply.type('image/png').send(r.png);
+    // Served as a document, an SVG could run script; it never should.
+    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    return reply.type(SVG_TYPE).send(r.svg ?? '');
+  }
+
+  app.post(
+    '/barcodes',
+    {
+      schema: {
+        tags: ['barcodes'],
+        summary: 'Render one code and answer the image.',
+        body: BarcodeRequest,
+        response: { 200: Image, 304: NotModified, ...errorResponses(400, 401, 413, 415, 422, 429, 500) },
+      },
+    },
+    async (request, reply) => {
+      const { id: _id, ...item } = request.body;
+      return answer(request, reply, item);
+    },
+  );
+
+  app.get(
+    '/barcodes/:type',
+    {
+      schema: {
+        tags: ['barcodes'],
+        summary: 'Render one code from query parameters and answer the image.',
+        params: BarcodeParams,
+        querystring: BarcodeQuery,
+        response: { 200: Image, 304: NotModified, ...errorResponses(400, 401, 422, 429, 500) },
+      },
+    },
+    async (request, reply) => {
+      const { data, format, ...options } = request.query;
+      const item: BarcodeRequest = { barcode_type: request.params.type, data };
+      if (format !== undefined) item.format = format;
+      if (Object.keys(options).length > 0) item.options = options;
+      return answer(request, reply, item);
+    },
+  );
+};
+
+export default image;

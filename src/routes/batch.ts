@@ -1,0 +1,94 @@
+/** POST /api/barcodes/batch: up to BATCH_MAX_ITEMS codes in one call, as JSON (PNG as base64). */
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import { errorResponses, HttpError } from '../http-errors.js';
+import { BarcodeRequest, BatchOptions, renderBatch, resultSchemas, type BatchResponse } from '../index.js';
+
+export const HttpResults = resultSchemas(Type.String({ contentEncoding: 'base64', description: 'PNG bytes, base64' }));
+
+export const BatchBody = (maxItems: number) =>
+  Type.Object(
+    {
+      barcodes: Type.Array(BarcodeRequest, {
+        minItems: 1,
+        maxItems,
+        description: `1 to ${maxItems} codes (BATCH_MAX_ITEMS); ids unique within the batch.`,
+      }),
+      options: Type.Optional(BatchOptions),
+    },
+    { additionalProperties: false },
+  );
+
+export interface BatchRouteOptions {
+  batchMaxItems: number;
+  batchTimeoutMs: number;
+}
+
+class BatchTimeout extends Error {}
+
+/** The results with PNG bytes as base64 text, the HTTP shape. */
+function toHttp(res: BatchResponse): Static<typeof HttpResults.batch> {
+  return {
+    ...res,
+    results: res.results.map((r): Static<typeof HttpResults.result> => {
+      if (!r.success) return r;
+      const { png, ...rest } = r;
+      return png ? { ...rest, png: png.toString('base64') } : rest;
+    }),
+  };
+}
+
+const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) => {
+  app.post(
+    '/barcodes/batch',
+    {
+      schema: {
+        tags: ['barcodes'],
+        summary: 'Render a batch of codes; a bad item fails only its own result.',
+        body: BatchBody(opts.batchMaxItems),
+        response: { 200: HttpResults.batch, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
+      },
+      // The schema documents the answer; JSON.stringify writes it. fast-json-stringify would
+      // check each result against the success/failure union with Ajv, which costs more than
+      // rendering and turns any drift between the renderer and the schema into a 500.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    async (request) => {
+      const { barcodes, options } = request.body;
+      const seen = new Map<string, number>();
+      barcodes.forEach((item, i) => {
+        if (item.id === undefined) return;
+        const before = seen.get(item.id);
+        if (before !== undefined) {
+          throw new HttpError(
+            400,
+            `body.barcodes[${i}].id ${JSON.stringify(item.id)} is already used by body.barcodes[${before}]; ids must be unique within a batch`,
+          );
+        }
+        seen.set(item.id, i);
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BatchTimeout()), opts.batchTimeoutMs);
+      });
+      const work = renderBatch(barcodes, options);
+      work.catch(() => {}); // a late failure after the timeout is not an unhandled rejection
+      try {
+        return toHttp(await Promise.race([work, timeout]));
+      } catch (err) {
+        if (err instanceof BatchTimeout) {
+          throw new HttpError(
+            503,
+            `the batch did not finish within ${opts.batchTimeoutMs} ms (BATCH_TIMEOUT_MS); send fewer or smaller codes, or retry later`,
+            { 'retry-after': '1' },
+          );
+        }
+        if (err instanceof TypeError || err instanceof RangeError) throw new HttpError(400, err.message);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  );
+};
+
+export default batch;

@@ -1,0 +1,56 @@
+/**
+ * `npm start`: reads the settings, builds the gateway, listens, and on
+ * SIGTERM/SIGINT stops taking connections and lets in-flight requests finish.
+ */
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`batchcode: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const app = await buildApp(config);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    app.close().then(
+      () => {
+        app.log.info('closed');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  if (config.generatedApiKey) {
+    // Printed once, outside the structured log, because no key was configured.
+    process.stdout.write(
+      `\nNo API_KEYS or API_KEYS_FILE given; generated an API key for this run:\n\n  ${config.generatedApiKey}\n\n` +
+        'Send it as "x-api-key: <key>". Set API_KEYS to keep a key across restarts.\n\n',
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`batchcode: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,149 @@
+import t from 'tap';
+import { decode, pngSize } from '../helpers/decode.js';
+import { auth, gateway } from '../helpers/gateway.js';
+
+t.test('should answer an SVG for GET with cache headers', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({ url: '/api/barcodes/qr?data=hello%20world', headers: auth });
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'image/svg+xml; charset=utf-8');
+  t.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  t.match(res.headers.etag, /^"[\w-]{32}"$/);
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.equal(await decode(res.body), 'hello world');
+});
+
+t.test('should answer a PNG for GET with query options', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    url: '/api/barcodes/qr?data=png%20please&format=png&width=300&margin=2&error_correction=Q&foreground=%23112233',
+    headers: auth,
+  });
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'image/png');
+  t.equal(pngSize(res.rawPayload).width, 300);
+  t.equal(await decode(res.rawPayload), 'png please');
+});
+
+t.test('should answer an image for POST /api/barcodes', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes',
+    headers: auth,
+    payload: { id: 'ignored', barcode_type: 'qr', data: 'posted', format: 'png', options: { width: 200 } },
+  });
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'image/png');
+  t.equal(await decode(res.rawPayload), 'posted');
+  const get = await app.inject({ url: '/api/barcodes/qr?data=posted&format=png&width=200', headers: auth });
+  t.equal(get.headers.etag, res.headers.etag, 'the same request has the same tag by either route');
+});
+
+t.test('should answer 304 when If-None-Match matches', async (t) => {
+  const app = await gateway(t);
+  const url = '/api/barcodes/qr?data=etag&width=120';
+  const first = await app.inject({ url, headers: auth });
+  const etag = first.headers.etag as string;
+  for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+    const res = await app.inject({ url, headers: { ...auth, 'if-none-match': ifNoneMatch } });
+    t.equal(res.statusCode, 304, ifNoneMatch);
+    t.equal(res.body, '');
+    t.equal(res.headers.etag, etag);
+    t.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  }
+  const changed = await app.inject({ url: `${url}0`, headers: { ...auth, 'if-none-match': etag } });
+  t.equal(changed.statusCode, 200, 'another request has another tag');
+  t.not(changed.headers.etag, etag);
+});
+
+t.test('should answer 400 naming the query or body field', async (t) => {
+  const app = await gateway(t);
+  const cases: [string, RegExp][] = [
+    ['/api/barcodes/qr', /^querystring\.data is required$/],
+    ['/api/barcodes/qr?data=a&width=wide', /^querystring\.width must be integer$/],
+    ['/api/barcodes/qr?data=a&width=0', /^querystring\.width must be >= 1$/],
+    ['/api/barcodes/qr?data=a&format=gif', /^querystring\.format must be one of "svg", "png"$/],
+    ['/api/barcodes/qr?data=a&colour=red', /^querystring\.colour is not an accepted field$/],
+    ['/api/barcodes/nope?data=a', /^params\.type must be /],
+  ];
+  for (const [url, message] of cases) {
+    const res = await app.inject({ url, headers: auth });
+    t.equal(res.statusCode, 400, url);
+    t.match(res.json().message, message, url);
+  }
+  const post = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes',
+    headers: auth,
+    payload: { barcode_type: 'qr', data: 1 },
+  });
+  t.equal(post.statusCode, 400);
+  t.equal(post.json().message, 'body.data must be string');
+});
+
+t.test('should answer 422 when the renderer refuses the data', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes',
+    headers: auth,
+    payload: { barcode_type: 'qr', data: 'x'.repeat(5000) },
+  });
+  t.equal(res.statusCode, 422);
+  t.match(res.json(), { statusCode: 422, error: 'Unprocessable Entity', message: /^DATA_TOO_LONG: / });
+  t.notOk(res.headers.etag, 'no cache headers on an error');
+  t.notOk(res.headers['cache-control']);
+});
+
+t.test('should not let an attacker inject markup into the SVG', async (t) => {
+  const app = await gateway(t);
+  const evil = '"/><script>alert(1)</script><x y="';
+  for (const field of ['foreground', 'background']) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/barcodes',
+      headers: auth,
+      payload: { barcode_type: 'qr', data: 'x', options: { [field]: evil } },
+    });
+    t.equal(res.statusCode, 400, `${field} is refused`);
+    t.match(res.json().message, new RegExp(`^body\\.options\\.${field} must match pattern`));
+  }
+  const query = await app.inject({
+    url: `/api/barcodes/qr?data=x&foreground=${encodeURIComponent('#000" onload="alert(1)')}`,
+    headers: auth,
+  });
+  t.equal(query.statusCode, 400);
+
+  const batch = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes/batch',
+    headers: auth,
+    payload: {
+      barcodes: [
+        { id: evil, barcode_type: 'qr', data: '<script>alert(1)</script>' },
+        { id: 'colour', barcode_type: 'qr', data: 'x', options: { foreground: evil } },
+      ],
+    },
+  });
+  t.equal(batch.statusCode, 400, 'a bad colour in a batch is refused by the schema');
+  t.match(batch.json().message, /^body\.barcodes\[1\]\.options\.foreground must match pattern/);
+
+  const ok = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes/batch',
+    headers: auth,
+    payload: { barcodes: [{ id: evil, barcode_type: 'qr', data: '<script>alert(1)</script>"&' }] },
+  });
+  t.equal(ok.statusCode, 200);
+  const result = ok.json().results[0];
+  t.equal(result.id, evil, 'the id comes back as JSON data');
+  t.notOk(result.svg.includes('<script'), 'no script element in the SVG');
+  t.notOk(result.svg.includes(evil), 'the id is not in the SVG');
+  t.notMatch(result.svg, /<(?!\/?(svg|rect|path)\b)/, 'only svg, rect and path elements');
+  t.equal(await decode(result.svg), '<script>alert(1)</script>"&');
+
+  const single = await app.inject({ url: '/api/barcodes/qr?data=%3Cscript%3Ealert(1)%3C%2Fscript%3E', headers: auth });
+  t.notOk(single.body.includes('<script'));
+  t.match(single.headers['content-security-policy'], /default-src 'none'/);
+});

@@ -1,0 +1,112 @@
+import t from 'tap';
+import { decode } from '../helpers/decode.js';
+import { auth, gateway } from '../helpers/gateway.js';
+
+const url = '/api/barcodes/batch';
+
+t.test('should render a batch whose codes decode independently', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: auth,
+    payload: {
+      barcodes: [
+        { id: 'svg-1', barcode_type: 'qr', data: 'https://example.com/a', format: 'svg' },
+        { id: 'png-1', barcode_type: 'qr', data: 'héllo 世界', format: 'png', options: { width: 240 } },
+        { barcode_type: 'qr', data: '0123456789', options: { error_correction: 'H' } },
+      ],
+      options: { max_concurrent: 4, include_metadata: true },
+    },
+  });
+  t.equal(res.statusCode, 200);
+  const body = res.json();
+  t.equal(body.success, true);
+  t.match(body.summary, { total: 3, successful: 3, failed: 0 });
+  const [svg, png, third] = body.results;
+  t.equal(svg.id, 'svg-1');
+  t.equal(await decode(svg.svg), 'https://example.com/a');
+  t.equal(png.format, 'png');
+  t.equal(await decode(Buffer.from(png.png, 'base64')), 'héllo 世界');
+  t.equal(third.id, '2');
+  t.equal(await decode(third.svg), '0123456789');
+  t.equal(third.metadata.type, 'qr');
+});
+
+t.test('should fail only the bad item', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: auth,
+    payload: {
+      barcodes: [
+        { id: 'ok', barcode_type: 'qr', data: 'fine' },
+        { id: 'long', barcode_type: 'qr', data: 'x'.repeat(5000) },
+      ],
+    },
+  });
+  t.equal(res.statusCode, 200);
+  const body = res.json();
+  t.equal(body.success, false);
+  t.match(body.summary, { total: 2, successful: 1, failed: 1 });
+  t.equal(body.results[0].success, true);
+  t.match(body.results[1], { id: 'long', success: false, error: { code: 'DATA_TOO_LONG' } });
+});
+
+t.test('should answer 400 naming the field for schema violations', async (t) => {
+  const app = await gateway(t, { BATCH_MAX_ITEMS: '5' });
+  const item = { barcode_type: 'qr', data: 'a' };
+  const cases: [unknown, RegExp][] = [
+    [{ barcodes: [{ ...item, colour: 'red' }] }, /^body\.barcodes\[0\]\.colour is not an accepted field$/],
+    [{ barcodes: [{ ...item, options: { width: '100' } }] }, /^body\.barcodes\[0\]\.options\.width must be integer$/],
+    [{ barcodes: [{ ...item, options: { width: 99999 } }] }, /^body\.barcodes\[0\]\.options\.width must be <= 4096$/],
+    [{ barcodes: [{ ...item, barcode_type: 'nope' }] }, /^body\.barcodes\[0\]\.barcode_type must be /],
+    [{ barcodes: [{ data: 'a' }] }, /^body\.barcodes\[0\]\.barcode_type is required$/],
+    [{ barcodes: [item], options: { max_concurrent: 21 } }, /^body\.options\.max_concurrent must be <= 20$/],
+    [{ barcodes: [item], options: { max_concurrent: 0 } }, /^body\.options\.max_concurrent must be >= 1$/],
+    [{ barcodes: Array(6).fill(item) }, /^body\.barcodes must NOT have more than 5 items$/],
+    [{ barcodes: [] }, /^body\.barcodes must NOT have fewer than 1 items$/],
+    [{ barcodes: [item], extra: true }, /^body\.extra is not an accepted field$/],
+    [{}, /^body\.barcodes is required$/],
+    [
+      { barcodes: [{ ...item, id: 'same' }, item, { ...item, id: 'same' }] },
+      /^body\.barcodes\[2\]\.id "same" is already used by body\.barcodes\[0\]; ids must be unique/,
+    ],
+  ];
+  for (const [payload, message] of cases) {
+    const res = await app.inject({ method: 'POST', url, headers: auth, payload: payload as object });
+    t.equal(res.statusCode, 400, JSON.stringify(payload).slice(0, 80));
+    t.equal(res.json().error, 'Bad Request');
+    t.match(res.json().message, message);
+  }
+});
+
+t.test('should answer 400 for a body that is not JSON', async (t) => {
+  const app = await gateway(t);
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: { ...auth, 'content-type': 'application/json' },
+    payload: '{"barcodes": [',
+  });
+  t.equal(res.statusCode, 400);
+  t.equal(res.json().statusCode, 400);
+  t.notOk(res.body.includes('    at '), 'no stack');
+});
+
+t.test('should answer 503 when the batch runs past BATCH_TIMEOUT_MS', async (t) => {
+  const app = await gateway(t, { BATCH_TIMEOUT_MS: '1' });
+  const run = Date.now();
+  const barcodes = Array.from({ length: 100 }, (_, i) => ({
+    barcode_type: 'qr',
+    data: `timeout ${run} ${i} ${'z'.repeat(500)}`,
+    format: 'png',
+    options: { width: 2000 },
+  }));
+  const res = await app.inject({ method: 'POST', url, headers: auth, payload: { barcodes } });
+  t.equal(res.statusCode, 503);
+  t.equal(res.json().error, 'Service Unavailable');
+  t.match(res.json().message, /did not finish within 1 ms \(BATCH_TIMEOUT_MS\)/);
+  t.equal(res.headers['retry-after'], '1');
+});
