@@ -6,7 +6,8 @@
  * counter), so the renderer's cache does not flatter the gateway; a cached
  * run (the same body every time) is reported apart.
  *
- * BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4).
+ * BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4), BENCH_MAX_CONCURRENT
+ * (sets the batch option max_concurrent; unset by default).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
