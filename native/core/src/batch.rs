@@ -1,9 +1,10 @@
 //! One item through the cache with panics contained, and many items across
 //! a bounded number of threads.
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
@@ -67,40 +68,39 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Renders every request, in order, on at most `max_concurrent` threads
-/// (the calling thread included); never more threads than cores or items.
+/// A persistent pool per parallelism, so a batch wakes sleeping threads
+/// instead of spawning new ones (spawning costs more than a small batch).
+fn pool(threads: usize) -> Option<&'static rayon::ThreadPool> {
+    static POOLS: [OnceLock<Option<rayon::ThreadPool>>; MAX_CONCURRENT] =
+        [const { OnceLock::new() }; MAX_CONCURRENT];
+    POOLS[threads - 1]
+        .get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("batchcode-{i}"))
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Renders every request, in order, on at most `max_concurrent` threads;
+/// never more threads than cores or items.
 pub fn render_batch(reqs: &[Request], max_concurrent: usize) -> Vec<Outcome> {
     let threads = max_concurrent
         .clamp(1, MAX_CONCURRENT)
         .min(cores())
         .min(reqs.len());
-    if threads <= 1 {
-        return reqs.iter().map(render_guarded).collect();
+    match (threads > 1).then(|| pool(threads)).flatten() {
+        // If the OS refused the threads, render on the calling thread.
+        Some(pool) => pool.install(|| {
+            reqs.par_iter()
+                .with_max_len(1)
+                .map(render_guarded)
+                .collect()
+        }),
+        None => reqs.iter().map(render_guarded).collect(),
     }
-    let slots: Vec<OnceLock<Outcome>> = reqs.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(req) = reqs.get(i) else { break };
-        let _ = slots[i].set(render_guarded(req));
-    };
-    std::thread::scope(|s| {
-        for _ in 1..threads {
-            // If the OS refuses a thread, the others simply take its share.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
-        }
-        work();
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner().unwrap_or_else(|| Outcome {
-                result: Err(CoreError::Internal("item was not rendered".into())),
-                cached: false,
-                time_ms: 0.0,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
