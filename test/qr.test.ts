@@ -125,7 +125,7 @@ t.test('should write SVG with run-length paths and nothing but parsed colours', 
   const svg = r.svg!;
   t.notMatch(svg, /<script/);
   t.notMatch(svg, /<rect/, 'transparent background draws no rectangle');
-  t.match(svg, /fill="#00aa00"/);
+  t.match(svg, /stroke="#00aa00"/);
   t.equal((svg.match(/<path/g) ?? []).length, 1, 'one path');
   t.equal(await decode(svg, ['QRCode']), '"/><script>alert(1)</script>');
 });

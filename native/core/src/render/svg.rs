@@ -1,4 +1,4 @@
-//! SVG as one path of run-length rectangles, written into one buffer.
+//! SVG as one run-length path, written into one buffer.
 use super::font::GLYPH_H;
 use super::Layout;
 use crate::options::{RenderOptions, Rgba};
@@ -32,13 +32,13 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
         out.push_str("\" y=\"");
         push_decimal(&mut out, vy);
         out.push_str("\" width=\"100%\" height=\"100%\"");
-        push_fill(&mut out, opts.background);
+        push_paint(&mut out, "fill", opts.background);
         out.push_str("/>");
     }
-    out.push_str("<path");
-    push_fill(&mut out, opts.foreground);
-    out.push_str(" d=\"");
     if lay.row_px != lay.scale {
+        out.push_str("<path");
+        push_paint(&mut out, "fill", opts.foreground);
+        out.push_str(" d=\"");
         // Linear codes: each matrix row is `row_px` pixels high.
         let row_h = lay.row_px as f64 / unit;
         for y in 0..m.height() {
@@ -61,19 +61,32 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
         out.push_str("</svg>");
         return out;
     }
+    // Square modules: each run is a horizontal stroke one module wide along
+    // the middle of its row, written relative to the previous run, which
+    // makes the path about half as long as closed rectangles.
+    out.push_str("<path");
+    push_paint(&mut out, "stroke", opts.foreground);
+    out.push_str(" d=\"");
     let mut ybuf = itoa::Buffer::new();
     for y in 0..m.height() {
-        let ys = ybuf.format(y);
+        let mut end = None;
         for (x, len) in m.dark_runs(y) {
-            out.push('M');
-            out.push_str(num.format(x));
-            out.push(' ');
-            out.push_str(ys);
-            out.push('h');
+            match end {
+                None => {
+                    out.push('M');
+                    out.push_str(num.format(x));
+                    out.push(' ');
+                    out.push_str(ybuf.format(y));
+                    out.push_str(".5h");
+                }
+                Some(prev) => {
+                    out.push('m');
+                    out.push_str(num.format(x - prev));
+                    out.push_str(" 0h");
+                }
+            }
             out.push_str(num.format(len));
-            out.push_str("v1H");
-            out.push_str(num.format(x));
-            out.push('z');
+            end = Some(x + len);
         }
     }
     out.push_str("\"/></svg>");
@@ -92,7 +105,7 @@ fn push_text(out: &mut String, enc: &Encoded, lay: &Layout, opts: &RenderOptions
     out.push_str("<g font-family=\"monospace\" text-anchor=\"middle\" font-size=\"");
     push_decimal(out, font);
     out.push('"');
-    push_fill(out, opts.foreground);
+    push_paint(out, "fill", opts.foreground);
     out.push('>');
     for run in &lin.text {
         out.push_str("<text x=\"");
@@ -116,16 +129,21 @@ fn push_text(out: &mut String, enc: &Encoded, lay: &Layout, opts: &RenderOptions
     out.push_str("</g>");
 }
 
-fn push_fill(out: &mut String, c: Rgba) {
+/// ` fill="#rrggbb"` (or stroke), with an opacity attribute when not opaque.
+fn push_paint(out: &mut String, what: &str, c: Rgba) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push_str(" fill=\"#");
+    out.push(' ');
+    out.push_str(what);
+    out.push_str("=\"#");
     for v in [c.r, c.g, c.b] {
         out.push(HEX[(v >> 4) as usize] as char);
         out.push(HEX[(v & 15) as usize] as char);
     }
     out.push('"');
     if c.a != 255 {
-        out.push_str(" fill-opacity=\"");
+        out.push(' ');
+        out.push_str(what);
+        out.push_str("-opacity=\"");
         push_decimal(out, (c.a as f64 / 255.0 * 1000.0).round() / 1000.0);
         out.push('"');
     }

@@ -64,11 +64,12 @@ fn svg_is_compact_and_carries_only_parsed_colours() {
     assert!(
         svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"300\"")
     );
-    assert!(svg.contains("fill=\"#00aa00\""));
+    assert!(svg.contains("stroke=\"#00aa00\""));
     assert!(svg.contains("fill-opacity=\"0.502\""));
     // Run-length paths: far fewer rectangles than dark modules.
-    assert!(svg.matches('M').count() < 250, "{}", svg.len());
-    assert!(svg.len() < 4000, "{}", svg.len());
+    // One relative move per run, one absolute move per row: no per-module shapes.
+    assert!(svg.matches('M').count() <= 25, "{svg}");
+    assert!(svg.len() < 2500, "{}", svg.len());
 }
 
 #[test]
