@@ -2,6 +2,8 @@
  * A tiny benchmark harness: every contender renders the same inputs in the
  * same process, several rounds each, interleaved; we report medians.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface Contender {
   name: string;
   /** Renders `inputs` once; returns how many codes it made. */
@@ -18,11 +20,26 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] ?? 0;
 };
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Starts each contender on a clean heap, so none pays for the garbage of the
+ * one before: node-qrcode leaves zlib streams whose native memory is freed
+ * asynchronously and triggers full collections for a while afterwards (the
+ * scripts run node with --expose-gc).
+ */
+async function settle(): Promise<void> {
+  gc?.();
+  await sleep(200);
+  gc?.();
+}
+
 export async function measure(contenders: Contender[], inputs: string[], rounds: number): Promise<Row[]> {
   const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (const c of contenders) await c.run(inputs.slice(0, 20)); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const c of contenders) {
+      await settle();
       const start = process.hrtime.bigint();
       const made = await c.run(inputs);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -38,11 +55,16 @@ export function printTable(title: string, rows: Row[], baseline: string): void {
   console.log('| contender | codes/s (median) | vs ' + baseline + ' |');
   console.log('|---|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${(r.perSecond / base).toFixed(1)}x |`);
+    console.log(
+      `| ${r.name} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${(r.perSecond / base).toFixed(1)}x |`,
+    );
   }
 }
 
 /** ~50-character URLs, all distinct, so no cache can help. */
 export function urls(n: number, salt = ''): string[] {
-  return Array.from({ length: n }, (_, i) => `https://example.com/p/${salt}${String(i).padStart(8, '0')}?ref=batch&v=2`);
+  return Array.from(
+    { length: n },
+    (_, i) => `https://example.com/p/${salt}${String(i).padStart(8, '0')}?ref=batch&v=2`,
+  );
 }

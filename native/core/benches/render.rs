@@ -1,6 +1,6 @@
 use batchcode_core::options::RenderOptions;
 use batchcode_core::symbology::qr;
-use batchcode_core::{render, RawOptions, Request};
+use batchcode_core::{global_cache, render, render_batch, CacheConfig, RawOptions, Request};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn url(i: usize) -> String {
@@ -36,5 +36,38 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// A batch of 100 on one thread and on two: the native part of a
+/// `renderBatch` call, without the JavaScript-side validation and conversion.
+fn batch_scaling(c: &mut Criterion) {
+    global_cache().configure(CacheConfig {
+        max_entries: 0,
+        ..Default::default()
+    });
+    let mut i = 0;
+    for threads in [1, 2] {
+        for format in ["svg", "png"] {
+            c.bench_function(&format!("batch100_{format}_{threads}_threads"), |b| {
+                b.iter(|| {
+                    let reqs: Vec<Request> = (0..100)
+                        .map(|_| {
+                            i += 1;
+                            Request {
+                                barcode_type: "qr".into(),
+                                data: url(i),
+                                format: Some(format.into()),
+                                options: RawOptions {
+                                    width: Some(300.0),
+                                    ..Default::default()
+                                },
+                            }
+                        })
+                        .collect();
+                    black_box(render_batch(&reqs, threads))
+                })
+            });
+        }
+    }
+}
+
+criterion_group!(benches, bench, batch_scaling);
 criterion_main!(benches);

@@ -7,6 +7,7 @@ use std::time::Duration;
 use batchcode_core::batch::{guard, MAX_CONCURRENT};
 use batchcode_core::{global_cache, render_batch, CoreError, Request};
 use napi::bindgen_prelude::*;
+use napi::ScopedTask;
 use napi_derive::napi;
 
 use types::{NativeCacheConfig, NativeCacheStats, NativeRequest, NativeResult};
@@ -25,9 +26,9 @@ pub struct BatchTask {
     include_metadata: bool,
 }
 
-impl Task for BatchTask {
+impl<'env> ScopedTask<'env> for BatchTask {
     type Output = Vec<batchcode_core::Outcome>;
-    type JsValue = Vec<NativeResult>;
+    type JsValue = Vec<NativeResult<'env>>;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let requests = std::mem::take(&mut self.requests);
@@ -36,12 +37,12 @@ impl Task for BatchTask {
         guard(|| Ok(render_batch(&requests, max))).map_err(|e| CoreErr(e).into())
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+    fn resolve(&mut self, env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
         let meta = self.include_metadata;
-        Ok(output
+        output
             .into_iter()
-            .map(|o| NativeResult::from_outcome(o, meta))
-            .collect())
+            .map(|o| NativeResult::from_outcome(env, o, meta))
+            .collect()
     }
 }
 
@@ -81,12 +82,12 @@ pub fn render_batch_async(
 
 /// The synchronous twin of `renderBatchAsync`, sharing its task.
 #[napi]
-pub fn render_batch_sync(
-    env: Env,
+pub fn render_batch_sync<'env>(
+    env: &'env Env,
     items: Vec<NativeRequest>,
     max_concurrent: Option<u32>,
     include_metadata: Option<bool>,
-) -> Result<Vec<NativeResult>> {
+) -> Result<Vec<NativeResult<'env>>> {
     let mut task = batch_task(items, max_concurrent, include_metadata)?;
     let out = task.compute()?;
     task.resolve(env, out)

@@ -1,7 +1,8 @@
 //! The objects that cross the boundary. Field names are snake_case in
 //! JavaScript too, matching the HTTP API, so a request body passes through.
 use batchcode_core::{Body, CacheStats, Metadata, Outcome, RawOptions, Request};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::BufferSlice;
+use napi::{Env, Result};
 use napi_derive::napi;
 
 /// Render options; every field is optional.
@@ -102,11 +103,11 @@ impl From<&Metadata> for NativeMetadata {
 
 /// One item's outcome: `svg` or `png` on success, `error_code` and
 /// `error_message` on failure.
-#[napi(object)]
-pub struct NativeResult {
+#[napi(object, object_from_js = false)]
+pub struct NativeResult<'env> {
     pub format: Option<String>,
     pub svg: Option<String>,
-    pub png: Option<Buffer>,
+    pub png: Option<BufferSlice<'env>>,
     pub cached: bool,
     #[napi(js_name = "generation_time_ms")]
     pub generation_time_ms: f64,
@@ -117,8 +118,11 @@ pub struct NativeResult {
     pub error_message: Option<String>,
 }
 
-impl NativeResult {
-    pub fn from_outcome(o: Outcome, include_metadata: bool) -> Self {
+impl<'env> NativeResult<'env> {
+    /// PNG bytes are copied into a V8-owned Buffer: an external buffer per
+    /// image would need a finaliser each, and thousands of those stall the
+    /// event loop when they are collected.
+    pub fn from_outcome(env: &'env Env, o: Outcome, include_metadata: bool) -> Result<Self> {
         let mut r = NativeResult {
             format: None,
             svg: None,
@@ -134,7 +138,7 @@ impl NativeResult {
                 r.format = Some(out.format.as_str().to_string());
                 match &out.body {
                     Body::Svg(s) => r.svg = Some(s.clone()),
-                    Body::Png(b) => r.png = Some(b.clone().into()),
+                    Body::Png(b) => r.png = Some(BufferSlice::copy_from(env, b)?),
                 }
                 if include_metadata {
                     r.metadata = Some((&out.meta).into());
@@ -145,7 +149,7 @@ impl NativeResult {
                 r.error_message = Some(e.to_string());
             }
         }
-        r
+        Ok(r)
     }
 }
 
