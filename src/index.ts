@@ -6,13 +6,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { envInt } from './env.js';
 import { native, type NativeRequest, type NativeResult } from './native.js';
-import {
-  BarcodeRequest,
-  MAX_CONCURRENT,
-  type BarcodeResult,
-  type BatchOptions,
-  type BatchResponse,
-} from './schema.js';
+import { BarcodeRequest, MAX_CONCURRENT, type BarcodeResult, type BatchOptions, type BatchResponse } from './schema.js';
 
 export * from './schema.js';
 
@@ -111,7 +105,12 @@ function prepare(items: unknown, maxItems: number): Prepared {
     }
     const req = item as BarcodeRequest;
     prepared.slots.push(prepared.toNative.length);
-    prepared.toNative.push({ barcode_type: req.barcode_type, data: req.data, format: req.format, options: req.options });
+    prepared.toNative.push({
+      barcode_type: req.barcode_type,
+      data: req.data,
+      format: req.format,
+      options: req.options,
+    });
   });
   return prepared;
 }

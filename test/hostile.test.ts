@@ -84,7 +84,12 @@ t.test('should never crash on random data: it decodes exactly or fails clearly',
     const items: BarcodeRequest[] = Array.from({ length: 50 }, () => {
       const len = next(4) === 0 ? next(4000) : next(120);
       const data = Array.from({ length: len }, () => alphabet[next(alphabet.length)]).join('');
-      return { barcode_type: 'qr', data, format: next(2) ? 'png' : 'svg', options: { error_correction: levels[next(4)] } };
+      return {
+        barcode_type: 'qr',
+        data,
+        format: next(2) ? 'png' : 'svg',
+        options: { error_correction: levels[next(4)] },
+      };
     });
     const res = renderBatchSync(items, { max_concurrent: 2 });
     for (const [i, r] of res.results.entries()) {

@@ -13,13 +13,16 @@ import {
 } from '../src/index.js';
 import { decode } from './helpers/decode.js';
 
-const qr = (data: string, extra: Partial<BarcodeRequest> = {}): BarcodeRequest => ({ barcode_type: 'qr', data, ...extra });
+const qr = (data: string, extra: Partial<BarcodeRequest> = {}): BarcodeRequest => ({
+  barcode_type: 'qr',
+  data,
+  ...extra,
+});
 
 t.test('should return one result per item, in order, with a summary', async (t) => {
-  const res = await renderBatch(
-    [qr('a', { id: 'first' }), qr('', { id: 'empty' }), qr('c', { format: 'png' })],
-    { include_metadata: true },
-  );
+  const res = await renderBatch([qr('a', { id: 'first' }), qr('', { id: 'empty' }), qr('c', { format: 'png' })], {
+    include_metadata: true,
+  });
   t.equal(res.success, false, 'not every item succeeded');
   t.same(
     res.results.map((r) => [r.id, r.success]),
@@ -122,7 +125,9 @@ t.test('should fail only the item that breaks the schema, naming the field', asy
 });
 
 t.test('should keep the event loop free while a batch renders', async (t) => {
-  const items = Array.from({ length: 100 }, (_, i) => qr(`https://example.com/big/${i}`, { format: 'png', options: { width: 1200 } }));
+  const items = Array.from({ length: 100 }, (_, i) =>
+    qr(`https://example.com/big/${i}`, { format: 'png', options: { width: 1200 } }),
+  );
   let settled = false;
   let ticks = 0;
   const pending = renderBatch(items, { max_concurrent: 2 }).finally(() => (settled = true));

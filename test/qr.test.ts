@@ -46,7 +46,8 @@ const capacity = {
   H: { bytes: 1273, digits: 3057, alnum: 1852 },
 } as const;
 
-const fill = (alphabet: string, n: number) => Array.from({ length: n }, (_, i) => alphabet[(i * 7) % alphabet.length]).join('');
+const fill = (alphabet: string, n: number) =>
+  Array.from({ length: n }, (_, i) => alphabet[(i * 7) % alphabet.length]).join('');
 
 for (const level of levels) {
   t.test(`should decode maximum-capacity payloads at level ${level}`, async (t) => {
@@ -65,7 +66,10 @@ for (const level of levels) {
       t.equal(over.success, false, `${kind} + 1 is rejected`);
       if (!over.success) {
         t.equal(over.error.code, 'DATA_TOO_LONG');
-        t.match(over.error.message, new RegExp(`holds at most ${cap[kind as keyof typeof cap].toLocaleString('en-US')}$`));
+        t.match(
+          over.error.message,
+          new RegExp(`holds at most ${cap[kind as keyof typeof cap].toLocaleString('en-US')}$`),
+        );
       }
     }
   });
