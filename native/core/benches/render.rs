@@ -7,6 +7,19 @@ fn url(i: usize) -> String {
     format!("https://example.com/products/{i:08}?utm_source=batch&x=1")
 }
 
+/// The i-th distinct ~50-character URL as a 300 px QR request.
+fn request(i: usize, format: &str) -> Request {
+    Request {
+        barcode_type: "qr".into(),
+        data: url(i),
+        format: Some(format.into()),
+        options: RawOptions {
+            width: Some(300.0),
+            ..Default::default()
+        },
+    }
+}
+
 fn bench(c: &mut Criterion) {
     c.bench_function("qr_encode_url_M", |b| {
         let mut i = 0;
@@ -21,16 +34,7 @@ fn bench(c: &mut Criterion) {
             let mut i = 0;
             b.iter(|| {
                 i += 1;
-                let req = Request {
-                    barcode_type: "qr".into(),
-                    data: url(i),
-                    format: Some(format.into()),
-                    options: RawOptions {
-                        width: Some(300.0),
-                        ..Default::default()
-                    },
-                };
-                black_box(render(&req).unwrap())
+                black_box(render(&request(i, format)).unwrap())
             })
         });
     }
@@ -48,20 +52,8 @@ fn batch_scaling(c: &mut Criterion) {
         for format in ["svg", "png"] {
             c.bench_function(&format!("batch100_{format}_{threads}_threads"), |b| {
                 b.iter(|| {
-                    let reqs: Vec<Request> = (0..100)
-                        .map(|_| {
-                            i += 1;
-                            Request {
-                                barcode_type: "qr".into(),
-                                data: url(i),
-                                format: Some(format.into()),
-                                options: RawOptions {
-                                    width: Some(300.0),
-                                    ..Default::default()
-                                },
-                            }
-                        })
-                        .collect();
+                    i += 100;
+                    let reqs: Vec<Request> = (i..i + 100).map(|k| request(k, format)).collect();
                     black_box(render_batch(&reqs, threads))
                 })
             });

@@ -2,7 +2,7 @@
 //! to a bar height, the spec's quiet zones left and right (asymmetric for
 //! EAN/UPC), and room for the human-readable text under the bars.
 use super::font::{ADVANCE, GLYPH_H};
-use super::{too_large, Layout, TextLayout};
+use super::{too_large, too_small, Layout, TextLayout};
 use crate::error::{CoreError, CoreResult};
 use crate::options::RenderOptions;
 use crate::symbology::linear::Linear;
@@ -29,13 +29,8 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
     };
     let width = opts.width.unwrap_or(tw * scale);
     if scale == 0 || width < tw * scale {
-        let field = if opts.module_width.is_some() {
-            "options.module_width"
-        } else {
-            "options.width"
-        };
-        return Err(CoreError::option(
-            field,
+        return Err(too_small(
+            opts,
             format!(
                 "{width} pixels is too narrow: this symbol is {tw} modules wide with its quiet zones, so it needs at least {} pixels",
                 tw * scale.max(1)

@@ -89,6 +89,17 @@ pub fn layout(enc: &Encoded, opts: &RenderOptions) -> CoreResult<Layout> {
     }
 }
 
+/// The error for an image too small for its symbol, charged to the option
+/// that decided the module size.
+pub(crate) fn too_small(opts: &RenderOptions, message: String) -> CoreError {
+    let field = if opts.module_width.is_some() {
+        "options.module_width"
+    } else {
+        "options.width"
+    };
+    CoreError::option(field, message)
+}
+
 pub(crate) fn too_large(width: u32, height: u32) -> CoreResult<()> {
     if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
         return Err(CoreError::option(
@@ -118,13 +129,8 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
     let width = width.unwrap_or(tw * scale);
     let height = height.unwrap_or(th * scale);
     if scale == 0 || width < tw * scale || height < th * scale {
-        let field = if opts.module_width.is_some() {
-            "options.module_width"
-        } else {
-            "options.width"
-        };
-        return Err(CoreError::option(
-            field,
+        return Err(too_small(
+            opts,
             format!(
                 "{width}x{height} pixels is too small: this symbol is {tw}x{th} modules with its quiet zone, so it needs at least {}x{} pixels",
                 tw * scale.max(1),

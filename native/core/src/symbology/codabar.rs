@@ -1,6 +1,6 @@
 //! Codabar (NW-7): digits and - $ : / . + between start and stop characters
 //! A-D. Written here: one table of twenty seven-element patterns.
-use super::linear::{centred, check_chars, describe, finish, Bars, Finished};
+use super::linear::{check_chars, describe, finish_plain, Bars};
 use super::Encoded;
 use crate::error::{CoreError, CoreResult};
 use crate::options::RenderOptions;
@@ -55,15 +55,5 @@ pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
         }
         bars.narrow_wide(PATTERNS[CHARS.find(*c).unwrap_or(0)], 7, WIDE);
     }
-    let runs = centred(&text, bars.len());
-    finish(
-        Finished {
-            bars,
-            text,
-            quiet: (10, 10),
-            runs,
-            show_by_default: false,
-        },
-        opts,
-    )
+    finish_plain(bars, text, opts)
 }

@@ -2,7 +2,7 @@
 //! and a code-set chooser (C for digit runs, A for control characters,
 //! B otherwise) with FNC1 for GS1, which no small crate exposes.
 use super::gs1::Gs1;
-use super::linear::{centred, check_chars, finish, Bars, Finished};
+use super::linear::{check_chars, finish_plain, Bars};
 use super::Encoded;
 use crate::error::{CoreError, CoreResult};
 use crate::options::RenderOptions;
@@ -157,17 +157,7 @@ pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     })?;
     let syms: Vec<Sym> = data.bytes().map(Sym::Byte).collect();
     let bars = bars_for(&values(&syms));
-    let runs = centred(data, bars.len());
-    finish(
-        Finished {
-            bars,
-            text: data.to_string(),
-            quiet: (10, 10),
-            runs,
-            show_by_default: false,
-        },
-        opts,
-    )
+    finish_plain(bars, data.to_string(), opts)
 }
 
 pub fn encode_gs1(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
@@ -183,17 +173,7 @@ pub fn encode_gs1(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     }
     let hri = gs1.hri();
     let bars = bars_for(&vals);
-    let runs = centred(&hri, bars.len());
-    finish(
-        Finished {
-            bars,
-            text: hri,
-            quiet: (10, 10),
-            runs,
-            show_by_default: false,
-        },
-        opts,
-    )
+    finish_plain(bars, hri, opts)
 }
 
 #[cfg(test)]

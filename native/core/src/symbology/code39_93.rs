@@ -1,7 +1,7 @@
 //! Code 39 (ISO/IEC 16388) and Code 93: the same 43-character set, so one
 //! file. Written here: a pattern table each, Code 93's two check
 //! characters and its full-ASCII shift pairs.
-use super::linear::{centred, check_chars, finish, Bars, Finished};
+use super::linear::{check_chars, finish_plain, Bars};
 use super::Encoded;
 use crate::error::CoreResult;
 use crate::options::RenderOptions;
@@ -37,17 +37,7 @@ pub fn encode_code39(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     }
     bars.0.push(false);
     bars.narrow_wide(star, 9, WIDE);
-    let runs = centred(data, bars.len());
-    finish(
-        Finished {
-            bars,
-            text: data.to_string(),
-            quiet: (10, 10),
-            runs,
-            show_by_default: false,
-        },
-        opts,
-    )
+    finish_plain(bars, data.to_string(), opts)
 }
 
 /// Code 93: nine modules each as bits; 43-46 are the shifts ($) (%) (/) (+),
@@ -117,15 +107,5 @@ pub fn encode_code93(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     }
     bars.bits(C93[47], 9);
     bars.0.push(true); // termination bar
-    let runs = centred(data, bars.len());
-    finish(
-        Finished {
-            bars,
-            text: data.to_string(),
-            quiet: (10, 10),
-            runs,
-            show_by_default: false,
-        },
-        opts,
-    )
+    finish_plain(bars, data.to_string(), opts)
 }

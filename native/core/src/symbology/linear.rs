@@ -80,6 +80,22 @@ pub struct Finished {
     pub show_by_default: bool,
 }
 
+/// The common case: 10-module quiet zones, the text centred under the
+/// bars and shown only on request.
+pub fn finish_plain(bars: Bars, text: String, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let runs = centred(&text, bars.len());
+    finish(
+        Finished {
+            bars,
+            text,
+            quiet: (10, 10),
+            runs,
+            show_by_default: false,
+        },
+        opts,
+    )
+}
+
 pub fn finish(f: Finished, opts: &RenderOptions) -> CoreResult<Encoded> {
     let mut matrix = BitMatrix::new(f.bars.len(), 1);
     for (x, &dark) in f.bars.0.iter().enumerate() {
