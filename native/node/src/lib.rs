@@ -103,6 +103,17 @@ pub fn clear_cache() {
     global_cache().clear();
 }
 
+fn non_negative(field: &str, v: f64) -> Result<f64> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(Error::new(
+            Status::InvalidArg,
+            format!("{field} must be a number >= 0, got {v}"),
+        ))
+    }
+}
+
 #[napi]
 pub fn configure_cache(config: NativeCacheConfig) -> Result<()> {
     let cache = global_cache();
@@ -111,22 +122,10 @@ pub fn configure_cache(config: NativeCacheConfig) -> Result<()> {
         c.max_entries = n as usize;
     }
     if let Some(b) = config.max_bytes {
-        if !(b.is_finite() && b >= 0.0) {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("max_bytes must be a number >= 0, got {b}"),
-            ));
-        }
-        c.max_bytes = b as usize;
+        c.max_bytes = non_negative("max_bytes", b)? as usize;
     }
     if let Some(t) = config.ttl_seconds {
-        if !(t.is_finite() && t >= 0.0) {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("ttl_seconds must be a number >= 0, got {t}"),
-            ));
-        }
-        c.ttl = Duration::from_secs_f64(t);
+        c.ttl = Duration::from_secs_f64(non_negative("ttl_seconds", t)?);
     }
     cache.configure(c);
     Ok(())

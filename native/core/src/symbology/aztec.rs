@@ -2,7 +2,7 @@
 //! compact or full-range, 23% + 3 words of error correction by default.
 use rxing::aztec::encoder::aztec_encoder;
 
-use super::linear::describe;
+use super::linear::check_latin1;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -11,16 +11,7 @@ use crate::options::RenderOptions;
 const MIN_ECC_PERCENT: u32 = 33;
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    if data.is_empty() {
-        return Err(CoreError::EmptyData);
-    }
-    if let Some((i, c)) = data.chars().enumerate().find(|(_, c)| *c as u32 > 255) {
-        return Err(CoreError::InvalidData(format!(
-            "Aztec here encodes ISO-8859-1 (Latin-1) text; {} at position {} is outside it",
-            describe(c),
-            i + 1
-        )));
-    }
+    check_latin1("Aztec", data)?;
     let bytes: Vec<u8> = data.chars().map(|c| c as u32 as u8).collect();
     let code = aztec_encoder::encode_bytes(&bytes, MIN_ECC_PERCENT, 0).map_err(|_| {
         CoreError::DataTooLong {

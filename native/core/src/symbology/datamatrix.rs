@@ -4,7 +4,7 @@
 use ::datamatrix::{DataMatrix, SymbolList};
 
 use super::gs1::Gs1;
-use super::linear::describe;
+use super::linear::check_latin1;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -42,16 +42,7 @@ fn too_long(len: usize, what: &str) -> CoreError {
 }
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    if data.is_empty() {
-        return Err(CoreError::EmptyData);
-    }
-    if let Some((i, c)) = data.chars().enumerate().find(|(_, c)| *c as u32 > 255) {
-        return Err(CoreError::InvalidData(format!(
-            "Data Matrix here encodes ISO-8859-1 (Latin-1) text; {} at position {} is outside it",
-            describe(c),
-            i + 1
-        )));
-    }
+    check_latin1("Data Matrix", data)?;
     let dm = DataMatrix::encode_str(data, SymbolList::default().enforce_square())
         .map_err(|_| too_long(data.chars().count(), "Data Matrix"))?;
     Ok(to_symbol(dm, None))

@@ -3,7 +3,7 @@
 //! chosen for a roughly 3:1 wide symbol. Rows are drawn 3 modules high.
 use rxing::pdf417::encoder::PDF417;
 
-use super::linear::describe;
+use super::linear::check_latin1;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -13,16 +13,7 @@ const ROW_HEIGHT: usize = 3;
 const EC_LEVEL: u32 = 2;
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    if data.is_empty() {
-        return Err(CoreError::EmptyData);
-    }
-    if let Some((i, c)) = data.chars().enumerate().find(|(_, c)| *c as u32 > 255) {
-        return Err(CoreError::InvalidData(format!(
-            "PDF417 here encodes ISO-8859-1 (Latin-1) text; {} at position {} is outside it",
-            describe(c),
-            i + 1
-        )));
-    }
+    check_latin1("PDF417", data)?;
     let mut enc = PDF417::new();
     enc.generateBarcodeLogic(data, EC_LEVEL)
         .map_err(|_| CoreError::DataTooLong {
