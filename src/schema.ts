@@ -140,6 +140,8 @@ export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnT
 };
 
 export const NodeResults = resultSchemas(Type.Unsafe<Buffer>({ type: 'object', description: 'PNG bytes' }));
+/** The HTTP answer, and what `renderBatchJson`'s bytes parse to. */
+export const JsonResults = resultSchemas(Type.String({ contentEncoding: 'base64', description: 'PNG bytes, base64' }));
 
 export type BarcodeType = Static<typeof BarcodeType>;
 export type RenderOptions = Static<typeof RenderOptions>;
@@ -151,3 +153,4 @@ export type BarcodeSuccess = Static<typeof NodeResults.success>;
 export type BarcodeFailure = Static<typeof NodeResults.failure>;
 export type BatchSummary = Static<typeof NodeResults.summary>;
 export type BatchResponse = Static<typeof NodeResults.batch>;
+export type BatchResponseJson = Static<typeof JsonResults.batch>;

@@ -8,13 +8,24 @@ import { renderBatchSync, renderSync, type BarcodeRequest } from '../src/index.j
 import { decode } from './helpers/decode.js';
 
 const require = createRequire(import.meta.url);
-const native = require('../native/node/index.js') as { panicProbe(): void };
+const native = require('../native/node/index.js') as typeof import('../native/node/index.js');
 
 t.test('should turn a native panic into a JavaScript error and keep working', async (t) => {
   t.throws(() => native.panicProbe(), /INTERNAL: internal error: panic probe/);
   const r = renderSync({ barcode_type: 'qr', data: 'still alive' });
   t.ok(r.success, 'renders after the panic');
   if (r.success) t.equal(await decode(r.svg!, ['QRCode']), 'still alive');
+});
+
+t.test('should reject a malformed batch at the native boundary with an error, not a crash', async (t) => {
+  for (const json of ['', '{', '{}', '[{"barcode_type": 1}]', '[{"data": "x"}]', '[null]']) {
+    t.throws(() => native.renderBatchSync(json), /items must be a JSON array of requests/, JSON.stringify(json));
+    await t.rejects(native.renderBatchJsonAsync(json, []), /items must be a JSON array of requests/);
+  }
+  const one = JSON.stringify([{ barcode_type: 'qr', data: 'x' }]);
+  t.throws(() => native.renderBatchJsonSync(one, []), /1 items but 0 ids/);
+  t.throws(() => native.renderBatchSync(one, 0), /max_concurrent must be from 1 to 20, got 0/);
+  t.ok(renderSync({ barcode_type: 'qr', data: 'still alive' }).success);
 });
 
 t.test('should answer hostile options with per-item errors naming the field', async (t) => {

@@ -1,4 +1,6 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import t from 'tap';
+import { JsonResults } from '../../src/index.js';
 import { decode } from '../helpers/decode.js';
 import { auth, gateway } from '../helpers/gateway.js';
 
@@ -20,7 +22,9 @@ t.test('should render a batch whose codes decode independently', async (t) => {
     },
   });
   t.equal(res.statusCode, 200);
+  t.equal(res.headers['content-type'], 'application/json; charset=utf-8');
   const body = res.json();
+  t.ok(TypeCompiler.Compile(JsonResults.batch).Check(body), 'the answer has the documented shape');
   t.equal(body.success, true);
   t.match(body.summary, { total: 3, successful: 3, failed: 0 });
   const [svg, png, third] = body.results;

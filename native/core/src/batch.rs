@@ -1,6 +1,7 @@
 //! One item through the cache with panics contained, and many items across
 //! a bounded number of threads.
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -85,21 +86,61 @@ fn pool(threads: usize) -> Option<&'static rayon::ThreadPool> {
 }
 
 /// Renders every request, in order, on at most `max_concurrent` threads;
-/// never more threads than cores or items.
+/// never more threads than items, nor than its share of the cores (see
+/// `threads_for`).
 pub fn render_batch(reqs: &[Request], max_concurrent: usize) -> Vec<Outcome> {
-    let threads = max_concurrent
+    render_batch_map(reqs, max_concurrent, |_, o| o)
+}
+
+/// Batches rendering right now, across every caller in the process.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+struct InFlight;
+
+impl InFlight {
+    /// Counts this batch in and returns how many are rendering, this one included.
+    fn enter() -> (Self, usize) {
+        (Self, IN_FLIGHT.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Threads for one batch: at most `max_concurrent`, never more than items,
+/// and the cores shared among the batches in flight. Concurrent batches are
+/// parallel already; fanning each out over every core too only makes each
+/// batch wait at its join for items preempted by the others.
+fn threads_for(max_concurrent: usize, items: usize, cores: usize, in_flight: usize) -> usize {
+    max_concurrent
         .clamp(1, MAX_CONCURRENT)
-        .min(cores())
-        .min(reqs.len());
+        .min(items)
+        .min((cores / in_flight.max(1)).max(1))
+}
+
+/// As `render_batch`, passing each item's index and outcome through `f` on
+/// the render thread, so per-item output work is parallel too.
+pub fn render_batch_map<T: Send>(
+    reqs: &[Request],
+    max_concurrent: usize,
+    f: impl Fn(usize, Outcome) -> T + Sync,
+) -> Vec<T> {
+    let (_counted, in_flight) = InFlight::enter();
+    let threads = threads_for(max_concurrent, reqs.len(), cores(), in_flight);
+    let one = |(i, req)| f(i, render_guarded(req));
     match (threads > 1).then(|| pool(threads)).flatten() {
         // If the OS refused the threads, render on the calling thread.
         Some(pool) => pool.install(|| {
             reqs.par_iter()
+                .enumerate()
                 .with_max_len(1)
-                .map(render_guarded)
+                .map(one)
                 .collect()
         }),
-        None => reqs.iter().map(render_guarded).collect(),
+        None => reqs.iter().enumerate().map(one).collect(),
     }
 }
 
@@ -111,6 +152,16 @@ mod tests {
     fn guard_turns_a_panic_into_an_internal_error() {
         let r: CoreResult<()> = guard(|| panic!("boom"));
         assert_eq!(r.unwrap_err(), CoreError::Internal("boom".into()));
+    }
+
+    #[test]
+    fn concurrent_batches_share_the_cores() {
+        assert_eq!(threads_for(20, 100, 2, 1), 2, "alone: every core");
+        assert_eq!(threads_for(20, 100, 2, 2), 1);
+        assert_eq!(threads_for(20, 100, 8, 3), 2);
+        assert_eq!(threads_for(20, 100, 8, 9), 1, "never fewer than one");
+        assert_eq!(threads_for(3, 100, 8, 1), 3, "max_concurrent bounds it");
+        assert_eq!(threads_for(20, 1, 8, 1), 1, "no more threads than items");
     }
 
     #[test]

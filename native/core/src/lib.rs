@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod cache;
 pub mod error;
+pub mod json;
 pub mod matrix;
 pub mod options;
 pub mod render;

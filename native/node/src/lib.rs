@@ -1,80 +1,30 @@
 //! Thin napi-rs binding over `batchcode-core`: argument conversion, the
 //! async/sync twins that share one `Task`, and the panic boundary.
+mod tasks;
 mod types;
 
 use std::time::Duration;
 
-use batchcode_core::batch::{guard, MAX_CONCURRENT};
-use batchcode_core::{global_cache, render_batch, CoreError, Request};
+use batchcode_core::batch::guard;
+use batchcode_core::global_cache;
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
 use napi_derive::napi;
 
-use types::{NativeCacheConfig, NativeCacheStats, NativeRequest, NativeResult};
+use tasks::{batch_task, json_batch_task, BatchTask, CoreErr, JsonBatchTask};
+use types::{NativeCacheConfig, NativeCacheStats, NativeJsonBatch, NativeResult};
 
-struct CoreErr(CoreError);
-
-impl From<CoreErr> for napi::Error {
-    fn from(e: CoreErr) -> Self {
-        napi::Error::new(Status::GenericFailure, format!("{}: {}", e.0.code(), e.0))
-    }
-}
-
-pub struct BatchTask {
-    requests: Vec<Request>,
-    max_concurrent: usize,
-    include_metadata: bool,
-}
-
-impl<'env> ScopedTask<'env> for BatchTask {
-    type Output = Vec<batchcode_core::Outcome>;
-    type JsValue = Vec<NativeResult<'env>>;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        let requests = std::mem::take(&mut self.requests);
-        let max = self.max_concurrent;
-        // Items are guarded one by one in the core; this catches the rest.
-        guard(|| Ok(render_batch(&requests, max))).map_err(|e| CoreErr(e).into())
-    }
-
-    fn resolve(&mut self, env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
-        let meta = self.include_metadata;
-        output
-            .into_iter()
-            .map(|o| NativeResult::from_outcome(env, o, meta))
-            .collect()
-    }
-}
-
-fn batch_task(
-    items: Vec<NativeRequest>,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
-) -> Result<BatchTask> {
-    let max_concurrent = max_concurrent.unwrap_or(MAX_CONCURRENT as u32) as usize;
-    if !(1..=MAX_CONCURRENT).contains(&max_concurrent) {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("max_concurrent must be from 1 to {MAX_CONCURRENT}, got {max_concurrent}"),
-        ));
-    }
-    Ok(BatchTask {
-        requests: items.into_iter().map(Request::from).collect(),
-        max_concurrent,
-        include_metadata: include_metadata.unwrap_or(false),
-    })
-}
-
-/// Renders items on native threads (at most `max_concurrent`, default 20,
-/// never more than the machine's cores); resolves with one result per item.
+/// Renders `items_json`, a JSON array of `NativeRequest`, on native threads
+/// (at most `max_concurrent`, default 20, and at most this batch's share of
+/// the cores among the batches rendering); resolves with one result per item.
 #[napi(ts_return_type = "Promise<NativeResult[]>")]
 pub fn render_batch_async(
-    items: Vec<NativeRequest>,
+    items_json: String,
     max_concurrent: Option<u32>,
     include_metadata: Option<bool>,
 ) -> Result<AsyncTask<BatchTask>> {
     Ok(AsyncTask::new(batch_task(
-        items,
+        items_json,
         max_concurrent,
         include_metadata,
     )?))
@@ -84,11 +34,42 @@ pub fn render_batch_async(
 #[napi]
 pub fn render_batch_sync<'env>(
     env: &'env Env,
-    items: Vec<NativeRequest>,
+    items_json: String,
     max_concurrent: Option<u32>,
     include_metadata: Option<bool>,
 ) -> Result<Vec<NativeResult<'env>>> {
-    let mut task = batch_task(items, max_concurrent, include_metadata)?;
+    let mut task = batch_task(items_json, max_concurrent, include_metadata)?;
+    let out = task.compute()?;
+    task.resolve(env, out)
+}
+
+/// As `renderBatchAsync`, resolving with the results written as JSON (PNG
+/// as base64); `ids_json` holds each item's id as `JSON.stringify` wrote it.
+#[napi(ts_return_type = "Promise<NativeJsonBatch>")]
+pub fn render_batch_json_async(
+    items_json: String,
+    ids_json: Vec<String>,
+    max_concurrent: Option<u32>,
+    include_metadata: Option<bool>,
+) -> Result<AsyncTask<JsonBatchTask>> {
+    Ok(AsyncTask::new(json_batch_task(
+        items_json,
+        ids_json,
+        max_concurrent,
+        include_metadata,
+    )?))
+}
+
+/// The synchronous twin of `renderBatchJsonAsync`, sharing its task.
+#[napi]
+pub fn render_batch_json_sync<'env>(
+    env: &'env Env,
+    items_json: String,
+    ids_json: Vec<String>,
+    max_concurrent: Option<u32>,
+    include_metadata: Option<bool>,
+) -> Result<NativeJsonBatch<'env>> {
+    let mut task = json_batch_task(items_json, ids_json, max_concurrent, include_metadata)?;
     let out = task.compute()?;
     task.resolve(env, out)
 }

@@ -1,13 +1,15 @@
 //! The objects that cross the boundary. Field names are snake_case in
 //! JavaScript too, matching the HTTP API, so a request body passes through.
+use batchcode_core::json::JsonBatch;
 use batchcode_core::{Body, CacheStats, Metadata, Outcome, RawOptions, Request};
 use napi::bindgen_prelude::BufferSlice;
 use napi::{Env, Result};
 use napi_derive::napi;
+use serde::Deserialize;
 
 /// Render options; every field is optional.
 #[napi(object)]
-#[derive(Default)]
+#[derive(Default, Deserialize)]
 pub struct RenderOptions {
     /// Image width in pixels, quiet zone included; the image is exactly this
     /// wide. Default: modules × 4 for 2D codes, modules × 2 for linear codes.
@@ -36,7 +38,11 @@ pub struct RenderOptions {
     pub show_text: Option<bool>,
 }
 
+/// One item. A batch crosses the boundary as a JSON array of these: one
+/// string is far cheaper to pass than hundreds of object properties, and it
+/// is parsed on the render thread rather than on the event loop.
 #[napi(object)]
+#[derive(Deserialize)]
 pub struct NativeRequest {
     #[napi(js_name = "barcode_type")]
     pub barcode_type: String,
@@ -150,6 +156,28 @@ impl<'env> NativeResult<'env> {
             }
         }
         Ok(r)
+    }
+}
+
+/// A batch's results as the items of a JSON array, joined by commas;
+/// `ends[i]` is the byte offset where item `i` ends.
+#[napi(object, object_from_js = false)]
+pub struct NativeJsonBatch<'env> {
+    pub json: BufferSlice<'env>,
+    pub ends: Vec<u32>,
+    pub successful: u32,
+    pub cached: u32,
+}
+
+impl<'env> NativeJsonBatch<'env> {
+    /// Copied into a V8-owned Buffer, as PNGs are (see `NativeResult`).
+    pub fn new(env: &'env Env, b: JsonBatch) -> Result<Self> {
+        Ok(NativeJsonBatch {
+            json: BufferSlice::copy_from(env, &b.json)?,
+            ends: b.ends,
+            successful: b.successful,
+            cached: b.cached,
+        })
     }
 }
 

@@ -1,0 +1,89 @@
+/**
+ * A call's items checked one by one before they cross to the native side:
+ * an item that fails validation fails alone, with the field named; a
+ * malformed call throws a TypeError.
+ */
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { NativeRequest } from './native.js';
+import { BarcodeRequest, MAX_CONCURRENT, type BarcodeFailure, type BatchOptions } from './schema.js';
+import { settings } from './settings.js';
+
+const checkRequest = TypeCompiler.Compile(BarcodeRequest);
+
+/** An item that failed schema validation: the message names the field. */
+function schemaError(item: unknown): string | undefined {
+  if (checkRequest.Check(item)) {
+    // UTF-8 cannot carry an unpaired surrogate; converting it would change the data silently.
+    const data = (item as BarcodeRequest).data;
+    return data.isWellFormed() ? undefined : 'data: contains an unpaired UTF-16 surrogate';
+  }
+  const first = checkRequest.Errors(item).First();
+  if (!first) return 'invalid request';
+  const field = first.path ? first.path.slice(1).replaceAll('/', '.') : 'item';
+  return `${field}: ${first.message}`;
+}
+
+export interface Prepared {
+  ids: string[];
+  /** Position in `toNative` of each item, or its validation error. */
+  slots: (number | string)[];
+  toNative: NativeRequest[];
+}
+
+export function invalidResult(id: string, message: string): BarcodeFailure {
+  return { id, success: false, error: { code: 'INVALID_REQUEST', message } };
+}
+
+function checkBatchOptions(options: BatchOptions | undefined): void {
+  const mc = options?.max_concurrent;
+  if (mc !== undefined && (!Number.isInteger(mc) || mc < 1 || mc > MAX_CONCURRENT)) {
+    throw new TypeError(`max_concurrent must be a whole number from 1 to ${MAX_CONCURRENT}, got ${mc}`);
+  }
+}
+
+export function prepare(items: unknown, options: BatchOptions | undefined): Prepared {
+  checkBatchOptions(options);
+  if (!Array.isArray(items)) throw new TypeError('items must be an array of barcode requests');
+  const maxItems = settings.batchMaxItems;
+  if (items.length > maxItems) {
+    throw new TypeError(`a batch holds at most ${maxItems} items, got ${items.length}`);
+  }
+  const seen = new Set<string>();
+  const prepared: Prepared = { ids: [], slots: [], toNative: [] };
+  items.forEach((item: unknown, index) => {
+    const given = (item as { id?: unknown } | null)?.id;
+    const id = typeof given === 'string' && given.length > 0 ? given : String(index);
+    if (typeof given === 'string') {
+      if (seen.has(given)) throw new TypeError(`items[${index}].id "${given}" is used twice; ids must be unique`);
+      seen.add(given);
+    }
+    prepared.ids.push(id);
+    const error = schemaError(item);
+    if (error) {
+      prepared.slots.push(error);
+      return;
+    }
+    const req = item as BarcodeRequest;
+    prepared.slots.push(prepared.toNative.length);
+    prepared.toNative.push({
+      barcode_type: req.barcode_type,
+      data: req.data,
+      format: req.format,
+      options: req.options,
+    });
+  });
+  return prepared;
+}
+
+/** The summary of `total` results, timed from `started` (a `performance.now()`). */
+export function summarise(total: number, successful: number, cached: number, started: number) {
+  const total_time_ms = performance.now() - started;
+  return {
+    total,
+    successful,
+    failed: total - successful,
+    cached,
+    total_time_ms,
+    average_time_ms: total ? total_time_ms / total : 0,
+  };
+}
