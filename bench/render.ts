@@ -13,6 +13,8 @@ import { measure, printTable, urls } from './harness.js';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// Rounds of at least ~100 ms: shorter ones time the second core waking up, not its work.
+const SCALE_N = Number(process.env.BENCH_SCALE_N ?? 10_000);
 const WIDTH = 300;
 
 configure({ cache_max_entries: 0 }); // every render is real work
@@ -40,7 +42,7 @@ function libqrencodeRate(inputs: string[]): number | undefined {
 
 async function main() {
   console.log(
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}; ${N} codes x ${ROUNDS} rounds`,
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}; ${N} codes x ${ROUNDS} rounds (scaling: ${SCALE_N} codes)`,
   );
   let salt = 0;
   let svgOneThread = NaN;
@@ -51,7 +53,7 @@ async function main() {
   for (const format of ['svg', 'png'] as const) {
     // Built once, outside the timed region: this measures the renderer, not object creation.
     // The cache is off, so rendering the same batches again is real work.
-    const prebuilt = chunks(items(urls(N, 'scale'), format), 100);
+    const prebuilt = chunks(items(urls(SCALE_N, 'scale'), format), 100);
     const run = (max_concurrent: number) => async (inputs: string[]) => {
       for (const b of prebuilt) if (!(await renderBatch(b, { max_concurrent })).success) throw new Error();
       return inputs.length;
@@ -61,7 +63,7 @@ async function main() {
         { name: 'renderBatch x100, max_concurrent 1', run: run(1) },
         { name: 'renderBatch x100, max_concurrent 2', run: run(2) },
       ],
-      urls(N, 'scale'),
+      urls(SCALE_N, 'scale'),
       ROUNDS,
     );
     printTable(`Scaling, QR ${format.toUpperCase()} batches of 100 (${os.cpus().length} cores)`, rows, rows[0]!.name);
