@@ -17,7 +17,7 @@ function nativeIds(p: Prepared): string[] {
   return p.slots.flatMap((slot, i) => (typeof slot === 'number' ? [JSON.stringify(p.ids[i])] : []));
 }
 
-function assembleJson(p: Prepared, out: NativeJsonBatch, started: number): Buffer {
+function assembleJson(p: Prepared, out: NativeJsonBatch): Buffer {
   const total = p.slots.length;
   const parts: Buffer[] = [];
   if (out.ends.length === total) {
@@ -33,7 +33,7 @@ function assembleJson(p: Prepared, out: NativeJsonBatch, started: number): Buffe
       }
     });
   }
-  const summary = summarise(total, out.successful, out.cached, started);
+  const summary = summarise(p, total, out.successful, out.cached);
   const head = `{"success":${out.successful === total},"results":[`;
   const tail = `],"summary":${JSON.stringify(summary)}}`;
   return Buffer.concat([Buffer.from(head), ...parts, Buffer.from(tail)]);
@@ -44,30 +44,20 @@ function assembleJson(p: Prepared, out: NativeJsonBatch, started: number): Buffe
  * are base64 text in `png`, as the HTTP API sends them.
  */
 export async function renderBatchJson(items: BarcodeRequest[], options?: BatchOptions): Promise<Buffer> {
-  const started = performance.now();
   const p = prepare(items, options);
-  const out = p.toNative.length
-    ? await native.renderBatchJsonAsync(
-        JSON.stringify(p.toNative),
-        nativeIds(p),
-        options?.max_concurrent,
-        options?.include_metadata,
-      )
-    : NONE;
-  return assembleJson(p, out, started);
+  const ids = nativeIds(p);
+  return assembleJson(
+    p,
+    p.nativeCount ? await native.renderBatchJsonAsync(p.itemsJson, ids, p.maxConcurrent, p.includeMetadata) : NONE,
+  );
 }
 
 /** The synchronous twin of `renderBatchJson`. */
 export function renderBatchJsonSync(items: BarcodeRequest[], options?: BatchOptions): Buffer {
-  const started = performance.now();
   const p = prepare(items, options);
-  const out = p.toNative.length
-    ? native.renderBatchJsonSync(
-        JSON.stringify(p.toNative),
-        nativeIds(p),
-        options?.max_concurrent,
-        options?.include_metadata,
-      )
-    : NONE;
-  return assembleJson(p, out, started);
+  const ids = nativeIds(p);
+  return assembleJson(
+    p,
+    p.nativeCount ? native.renderBatchJsonSync(p.itemsJson, ids, p.maxConcurrent, p.includeMetadata) : NONE,
+  );
 }

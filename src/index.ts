@@ -28,7 +28,7 @@ function toResult(id: string, r: NativeResult): BarcodeResult {
   return out;
 }
 
-function assemble(p: Prepared, native: NativeResult[], started: number): BatchResponse {
+function assemble(p: Prepared, native: NativeResult[]): BatchResponse {
   const results = p.slots.map((slot, i): BarcodeResult => {
     const id = p.ids[i] ?? String(i);
     if (typeof slot === 'string') return invalidResult(id, slot);
@@ -40,7 +40,7 @@ function assemble(p: Prepared, native: NativeResult[], started: number): BatchRe
   return {
     success: successful === results.length,
     results,
-    summary: summarise(results.length, successful, cached, started),
+    summary: summarise(p, results.length, successful, cached),
   };
 }
 
@@ -49,22 +49,17 @@ function assemble(p: Prepared, native: NativeResult[], started: number): BatchRe
  * A bad item fails only its own result; a malformed call throws a TypeError.
  */
 export async function renderBatch(items: BarcodeRequest[], options?: BatchOptions): Promise<BatchResponse> {
-  const started = performance.now();
   const p = prepare(items, options);
-  const out = p.toNative.length
-    ? await native.renderBatchAsync(JSON.stringify(p.toNative), options?.max_concurrent, options?.include_metadata)
-    : [];
-  return assemble(p, out, started);
+  return assemble(
+    p,
+    p.nativeCount ? await native.renderBatchAsync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : [],
+  );
 }
 
 /** The synchronous twin of `renderBatch`: same results, on the calling thread. */
 export function renderBatchSync(items: BarcodeRequest[], options?: BatchOptions): BatchResponse {
-  const started = performance.now();
   const p = prepare(items, options);
-  const out = p.toNative.length
-    ? native.renderBatchSync(JSON.stringify(p.toNative), options?.max_concurrent, options?.include_metadata)
-    : [];
-  return assemble(p, out, started);
+  return assemble(p, p.nativeCount ? native.renderBatchSync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : []);
 }
 
 /** Renders one item off the event loop; metadata is always included. */

@@ -24,10 +24,16 @@ function schemaError(item: unknown): string | undefined {
 }
 
 export interface Prepared {
+  /** When the call began (`performance.now()`), for the summary's times. */
+  started: number;
   ids: string[];
-  /** Position in `toNative` of each item, or its validation error. */
+  /** Position among the native items of each item, or its validation error. */
   slots: (number | string)[];
-  toNative: NativeRequest[];
+  /** How many items go to the native side, and they as a JSON array. */
+  nativeCount: number;
+  itemsJson: string;
+  maxConcurrent?: number;
+  includeMetadata?: boolean;
 }
 
 export function invalidResult(id: string, message: string): BarcodeFailure {
@@ -42,6 +48,7 @@ function checkBatchOptions(options: BatchOptions | undefined): void {
 }
 
 export function prepare(items: unknown, options: BatchOptions | undefined): Prepared {
+  const started = performance.now();
   checkBatchOptions(options);
   if (!Array.isArray(items)) throw new TypeError('items must be an array of barcode requests');
   const maxItems = settings.batchMaxItems;
@@ -49,7 +56,9 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
     throw new TypeError(`a batch holds at most ${maxItems} items, got ${items.length}`);
   }
   const seen = new Set<string>();
-  const prepared: Prepared = { ids: [], slots: [], toNative: [] };
+  const ids: string[] = [];
+  const slots: (number | string)[] = [];
+  const toNative: NativeRequest[] = [];
   items.forEach((item: unknown, index) => {
     const given = (item as { id?: unknown } | null)?.id;
     const id = typeof given === 'string' && given.length > 0 ? given : String(index);
@@ -57,27 +66,31 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       if (seen.has(given)) throw new TypeError(`items[${index}].id "${given}" is used twice; ids must be unique`);
       seen.add(given);
     }
-    prepared.ids.push(id);
+    ids.push(id);
     const error = schemaError(item);
     if (error) {
-      prepared.slots.push(error);
+      slots.push(error);
       return;
     }
     const req = item as BarcodeRequest;
-    prepared.slots.push(prepared.toNative.length);
-    prepared.toNative.push({
-      barcode_type: req.barcode_type,
-      data: req.data,
-      format: req.format,
-      options: req.options,
-    });
+    slots.push(toNative.length);
+    toNative.push({ barcode_type: req.barcode_type, data: req.data, format: req.format, options: req.options });
   });
-  return prepared;
+  return {
+    started,
+    ids,
+    slots,
+    nativeCount: toNative.length,
+    // One string crosses napi far cheaper than hundreds of object properties.
+    itemsJson: JSON.stringify(toNative),
+    maxConcurrent: options?.max_concurrent,
+    includeMetadata: options?.include_metadata,
+  };
 }
 
-/** The summary of `total` results, timed from `started` (a `performance.now()`). */
-export function summarise(total: number, successful: number, cached: number, started: number) {
-  const total_time_ms = performance.now() - started;
+/** The summary of `total` results of the call `p`. */
+export function summarise(p: Prepared, total: number, successful: number, cached: number) {
+  const total_time_ms = performance.now() - p.started;
   return {
     total,
     successful,
