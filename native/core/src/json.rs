@@ -2,7 +2,7 @@
 //! base64), on the render threads. A gateway can then send the bytes as they
 //! are, instead of building JavaScript objects and stringifying them on its
 //! event loop, which cost more than the rendering.
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -138,9 +138,8 @@ fn write_u32_field(out: &mut Vec<u8>, name: &str, v: u32) {
 /// JSON has no NaN or infinity; a time is never either, but the output must
 /// stay valid JSON whatever it is given.
 fn write_f64(out: &mut Vec<u8>, v: f64) {
-    let mut s = String::new();
-    let _ = write!(s, "{}", if v.is_finite() { v } else { 0.0 });
-    out.extend_from_slice(s.as_bytes());
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{}", if v.is_finite() { v } else { 0.0 });
 }
 
 /// Bytes that must be escaped in a JSON string: `"`, `\` and controls.
