@@ -1,7 +1,7 @@
 # Multi-stage build: the first stage compiles the Rust addon (napi-rs) and the
 # TypeScript; the runtime stage holds only production dependencies, dist/ and
 # the addon. The same image runs the gateway (default) and the bulk worker
-# (`node dist/worker.js`, see docker-compose.yml).
+# (`node dist/bin/worker.js`, see docker-compose.yml).
 
 FROM node:20-bookworm AS build
 ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:$PATH
@@ -25,4 +25,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3003
-CMD ["node", "dist/server.js"]
+CMD ["node", "dist/bin/server.js"]

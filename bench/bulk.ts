@@ -64,8 +64,8 @@ async function run(mode: 'in-process' | 'redis'): Promise<Record<string, string>
     LOG_LEVEL: 'warn',
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
-  const gateway = start('dist/server.js', env);
-  const worker = redis ? start('dist/worker.js', env) : undefined;
+  const gateway = start('dist/bin/server.js', env);
+  const worker = redis ? start('dist/bin/worker.js', env) : undefined;
   const base = `http://127.0.0.1:${port}`;
   const headers = { 'x-api-key': KEY };
   try {

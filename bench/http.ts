@@ -44,15 +44,16 @@ function body(counter: number): string {
 /* ---------- the two servers, each run as `tsx bench/http.ts --serve <name>` ---------- */
 
 async function serveGateway(): Promise<string> {
-  const { buildApp } = await import('../src/app.js');
-  const { loadConfig } = await import('../src/config.js');
-  const { configure } = await import('../src/index.js');
+  const { buildApp } = await import('../src/gateway/app.js');
+  const { loadConfig } = await import('../src/gateway/config.js');
+  const { configure } = await import('../src/lib/index.js');
   const config = loadConfig({
     API_KEYS: KEY,
     RATE_LIMIT_MAX: '1000000000',
     BATCH_MAX_ITEMS: String(PER_REQUEST),
     LOG_LEVEL: 'silent',
   });
+  configure({ batch_max_items: config.batchMaxItems });
   const app = await buildApp(config, { logger: false });
   if (process.env.BENCH_NO_CACHE) configure({ cache_max_entries: 0 });
   return app.listen({ port: 0, host: '127.0.0.1' });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import bwipjs from 'bwip-js';
 import QRCode from 'qrcode';
-import { configure, renderBatch, renderBatchSync, renderSync, type BarcodeRequest } from '../src/index.js';
+import { configure, renderBatch, renderBatchSync, renderSync, type BarcodeRequest } from '../src/lib/index.js';
 import { measure, printTable, urls } from './harness.js';
 
 const N = Number(process.env.BENCH_N ?? 1000);

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import bwipjs from 'bwip-js';
-import { configure, renderBatchSync, renderSync, type BarcodeRequest, type BarcodeType } from '../src/index.js';
+import { configure, renderBatchSync, renderSync, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
 import { measure } from './harness.js';
 
 const N = Number(process.env.BENCH_N ?? 200);

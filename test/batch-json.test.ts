@@ -9,7 +9,7 @@ import {
   renderBatchJsonSync,
   type BarcodeRequest,
   type BatchResponseJson,
-} from '../src/index.js';
+} from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const checkBatch = TypeCompiler.Compile(JsonResults.batch);

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import t from 'tap';
-import { renderBatchSync, renderSync, type BarcodeRequest } from '../src/index.js';
+import { renderBatchSync, renderSync, type BarcodeRequest } from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const require = createRequire(import.meta.url);

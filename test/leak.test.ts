@@ -3,7 +3,7 @@
  * 64 MiB once warm (the cache alone is bounded at its default 1000 entries).
  */
 import t from 'tap';
-import { configure, renderBatchSync, type BarcodeRequest } from '../src/index.js';
+import { configure, renderBatchSync, type BarcodeRequest } from '../src/lib/index.js';
 
 const BOUND = 64 * 1024 * 1024;
 

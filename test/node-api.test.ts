@@ -10,7 +10,7 @@ import {
   renderBatchSync,
   renderSync,
   type BarcodeRequest,
-} from '../src/index.js';
+} from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const qr = (data: string, extra: Partial<BarcodeRequest> = {}): BarcodeRequest => ({

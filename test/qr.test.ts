@@ -3,7 +3,7 @@
  * independent decoder, and must give back the input exactly.
  */
 import t from 'tap';
-import { renderSync, type BarcodeRequest } from '../src/index.js';
+import { renderSync, type BarcodeRequest } from '../src/lib/index.js';
 import { decode, pngSize } from './helpers/decode.js';
 
 const payloads: Record<string, string> = {

@@ -4,7 +4,7 @@
  * decodes back exactly or fails alone with a clear per-item error.
  */
 import t from 'tap';
-import { renderBatch, type BarcodeRequest, type BarcodeType } from '../src/index.js';
+import { renderBatch, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);

@@ -4,7 +4,7 @@
  * equal the encoded text exactly, computed check digits and GS1 AIs included.
  */
 import t from 'tap';
-import { renderBatch, renderSync, type BarcodeRequest, type BarcodeType } from '../src/index.js';
+import { renderBatch, renderSync, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
 import { decode, pngSize } from './helpers/decode.js';
 
 type Formats = Parameters<typeof decode>[1];

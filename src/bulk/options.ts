@@ -1,6 +1,6 @@
 /** The `options` of an upload: checked alike for CSV (a JSON text field) and direct JSON bodies. */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { HttpError } from '../http-errors.js';
+import { BulkInputError } from './ingest.js';
 import type { Defaults } from './rows.js';
 import { BulkOptions } from './schema.js';
 import type { JobSpec } from './spec.js';
@@ -12,7 +12,7 @@ export const DYNAMIC_UNSUPPORTED = 'options.type "dynamic": dynamic codes are no
 
 /** Refuses what the schema cannot: dynamic codes. */
 export function refuseDynamic(options: BulkOptions | undefined): void {
-  if (options?.type === 'dynamic') throw new HttpError(400, DYNAMIC_UNSUPPORTED);
+  if (options?.type === 'dynamic') throw new BulkInputError(400, DYNAMIC_UNSUPPORTED);
 }
 
 /** Parses and checks the multipart `options` field (JSON text, or already parsed). */
@@ -23,17 +23,17 @@ export function parseOptions(raw: unknown): BulkOptions {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new HttpError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+      throw new BulkInputError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+    throw new BulkInputError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
   }
   refuseDynamic(value as BulkOptions);
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
     const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
-    throw new HttpError(400, `${field}: ${first?.message ?? 'is invalid'}`);
+    throw new BulkInputError(400, `${field}: ${first?.message ?? 'is invalid'}`);
   }
   return value;
 }

@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QUEUE_NAME, QUEUE_PREFIX } from './redis.js';
+import { QUEUE_NAME, QUEUE_PREFIX } from '../infra/redis.js';
 import { runJob, type RunContext } from './runner.js';
 
 export interface QueuedJob {

@@ -2,7 +2,7 @@
  * One input row checked before any job is queued: the data to encode, the
  * symbology and format, and a reason when the row cannot be rendered.
  */
-import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../schema.js';
+import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../lib/schema.js';
 import type { NameAllocator } from './filenames.js';
 
 export interface Defaults {

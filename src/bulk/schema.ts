@@ -1,6 +1,6 @@
 /** Request and response shapes of the bulk and job endpoints (the public contract). */
 import { Type, type Static } from '@sinclair/typebox';
-import { BarcodeType, Format, RenderOptions } from '../schema.js';
+import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export const JobStatus = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));

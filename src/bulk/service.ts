@@ -14,7 +14,7 @@ import { startCleanup } from './cleanup.js';
 import type { Ingested } from './ingest.js';
 import { files, jobDir, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
-import { gatewayRedis } from './redis.js';
+import { gatewayRedis } from '../infra/redis.js';
 import { RedisJobStore } from './redis-store.js';
 import type { InvalidRow } from './schema.js';
 import type { JobSpec } from './spec.js';

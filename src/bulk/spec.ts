@@ -1,7 +1,7 @@
 /** A job's fixed description, written once at upload as spec.json in its directory. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderOptions } from '../schema.js';
+import type { RenderOptions } from '../lib/schema.js';
 import { files } from './paths.js';
 
 export interface JobSpec {

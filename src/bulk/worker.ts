@@ -8,7 +8,7 @@
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { BulkConfig } from './config.js';
 import type { QueuedJob } from './queue.js';
-import { durabilityWarnings, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from './redis.js';
+import { durabilityWarnings, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from '../infra/redis.js';
 import { RedisJobStore } from './redis-store.js';
 import { runJob } from './runner.js';
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { bulkContract } from '../helpers/bulk-contract.js';
-import { durabilityWarnings, workerRedis } from '../../src/bulk/redis.js';
+import { durabilityWarnings, workerRedis } from '../../src/infra/redis.js';
 import { csvRows, get, harness, upload } from '../helpers/bulk.js';
 import { startRedis } from '../helpers/redis.js';
 

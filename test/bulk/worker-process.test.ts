@@ -9,7 +9,7 @@ import t, { type Test } from 'tap';
 import { csvRows, get, harness, parseCsv, poll, unzip, upload, type Harness } from '../helpers/bulk.js';
 
 function spawnWorker(h: Harness): ChildProcess & { output: string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
     env: { ...process.env, ...h.env, WORKER_CONCURRENCY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { output: string };

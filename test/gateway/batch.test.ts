@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import t from 'tap';
-import { JsonResults } from '../../src/index.js';
+import { JsonResults } from '../../src/lib/index.js';
 import { decode } from '../helpers/decode.js';
 import { auth, gateway } from '../helpers/gateway.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { loadConfig, sha256hex } from '../../src/config.js';
+import { loadConfig, sha256hex } from '../../src/gateway/config.js';
 
 t.test('should apply the documented defaults', async (t) => {
   const c = loadConfig({ API_KEYS: 'k1' });

@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 function start(env: NodeJS.ProcessEnv) {
   const dataDir = mkdtempSync(join(tmpdir(), 'batchcode-server-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/bin/server.ts')], {
     cwd: root,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import yauzl from 'yauzl';
-import { buildApp } from '../../src/app.js';
+import { buildApp } from '../../src/gateway/app.js';
 import { loadBulkConfig } from '../../src/bulk/config.js';
 import { startWorker, type BulkWorker } from '../../src/bulk/worker.js';
-import { loadConfig } from '../../src/config.js';
-import { KEY, OTHER_KEY } from './gateway.js';
+import { loadConfig } from '../../src/gateway/config.js';
+import { configured, KEY, OTHER_KEY } from './gateway.js';
 import { startRedis, type RedisServer } from './redis.js';
 
 export { KEY, OTHER_KEY };
@@ -60,10 +60,10 @@ export async function harness(
     dataDir,
     env,
     redis,
-    app: await buildApp(loadConfig(env), { logger: false }),
+    app: await buildApp(configured(loadConfig(env)), { logger: false }),
     async restart() {
       await h.app.close();
-      h.app = await buildApp(loadConfig(env), { logger: false });
+      h.app = await buildApp(configured(loadConfig(env)), { logger: false });
       return h.app;
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody, HttpError } from '../http-errors.js';
+import { errorBody, HttpError } from '../errors.js';
 
 /** `/barcodes/0/options` in `body` → `body.barcodes[0].options`. */
 export function fieldPath(dataVar: string, instancePath: string): string {

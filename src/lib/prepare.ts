@@ -6,7 +6,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { NativeRequest } from './native.js';
 import { BarcodeRequest, MAX_CONCURRENT, type BarcodeFailure, type BatchOptions } from './schema.js';
-import { settings } from './settings.js';
+import { batchMaxItems } from './settings.js';
 
 const checkRequest = TypeCompiler.Compile(BarcodeRequest);
 
@@ -51,7 +51,7 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
   const started = performance.now();
   checkBatchOptions(options);
   if (!Array.isArray(items)) throw new TypeError('items must be an array of barcode requests');
-  const maxItems = settings.batchMaxItems;
+  const maxItems = batchMaxItems();
   if (items.length > maxItems) {
     throw new TypeError(`a batch holds at most ${maxItems} items, got ${items.length}`);
   }

@@ -3,8 +3,8 @@
  * shared with the gateway). SIGTERM/SIGINT: stop taking jobs, hand the
  * running ones back after their current batch, exit.
  */
-import { loadBulkConfig } from './bulk/config.js';
-import { startWorker } from './bulk/worker.js';
+import { loadBulkConfig } from '../bulk/config.js';
+import { startWorker } from '../bulk/worker.js';
 
 const log = (level: 'info' | 'warn' | 'error', msg: string) =>
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), pid: process.pid, msg })}\n`);

@@ -8,14 +8,14 @@ import { createRequire } from 'node:module';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RawRequestDefaultExpression } from 'fastify';
 import type { Config } from './config.js';
-import { configure } from './index.js';
+import { batchMaxItems } from '../lib/index.js';
 import auth from './plugins/auth.js';
 import errors, { formatSchemaErrors } from './plugins/errors.js';
 import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import shutdown from './plugins/shutdown.js';
 import swagger from './plugins/swagger.js';
-import bulk from './bulk/routes.js';
+import bulk from './routes/bulk.js';
 import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
 import health from './routes/health.js';
@@ -33,7 +33,7 @@ export interface BuildOptions {
 }
 
 const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
 /** Never logged: the API key, in either header. */
 export const REDACT = [
@@ -61,9 +61,6 @@ const BODY_AJV = { coerceTypes: false, removeAdditional: false, useDefaults: fal
 /** Query strings and params arrive as text: numbers are coerced, unknown fields still refused. */
 const QUERY_AJV = { coerceTypes: 'array', removeAdditional: false, useDefaults: false, allErrors: false } as const;
 
-/** The Node API's own batch limit must admit the largest batch any gateway in this process accepts. */
-let nodeBatchLimit = 0;
-
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logger ?? true),
@@ -89,9 +86,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
 
-  if (config.batchMaxItems > nodeBatchLimit) {
-    nodeBatchLimit = config.batchMaxItems;
-    configure({ batch_max_items: nodeBatchLimit });
+  if (config.batchMaxItems > batchMaxItems()) {
+    // The entry point configures the library from the same settings (src/bin/server.ts).
+    throw new Error(
+      `BATCH_MAX_ITEMS is ${config.batchMaxItems} but the Node API takes ${batchMaxItems()} items per batch: call configure({ batch_max_items }) first`,
+    );
   }
 
   app.decorate('config', config);

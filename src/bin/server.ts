@@ -2,8 +2,8 @@
  * `npm start`: reads the settings, builds the gateway, listens, and on
  * SIGTERM/SIGINT stops taking connections and lets in-flight requests finish.
  */
-import { buildApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { buildApp } from '../gateway/app.js';
+import { loadConfig, type Config } from '../gateway/config.js';
 
 async function main(): Promise<void> {
   let config: Config;

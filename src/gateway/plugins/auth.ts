@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyEntry } from '../config.js';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from '../errors.js';
 
 export interface ApiKey {
   /** The key's name from the configuration; never the key itself. */

@@ -7,7 +7,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from '../errors.js';
 import { isOpenRoute } from './auth.js';
 
 export interface RateLimitOptions {

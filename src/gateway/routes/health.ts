@@ -1,6 +1,6 @@
 /** Liveness (/health) and readiness (/ready: the native renderer answers, Redis too when configured). */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import { renderSync } from '../index.js';
+import { renderSync } from '../../lib/index.js';
 
 const Check = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('fail'), Type.Literal('disabled')]),

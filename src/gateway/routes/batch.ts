@@ -1,7 +1,7 @@
 /** POST /api/barcodes/batch: up to BATCH_MAX_ITEMS codes in one call, as JSON (PNG as base64). */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, HttpError } from '../http-errors.js';
-import { BarcodeRequest, BatchOptions, JsonResults, renderBatchJson, type BatchResponseJson } from '../index.js';
+import { errorResponses, HttpError } from '../errors.js';
+import { BarcodeRequest, BatchOptions, JsonResults, renderBatchJson, type BatchResponseJson } from '../../lib/index.js';
 
 export const BatchBody = (maxItems: number) =>
   Type.Object(

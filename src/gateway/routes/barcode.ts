@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponses, HttpError } from '../http-errors.js';
-import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, render, RenderOptions } from '../index.js';
+import { errorResponses, HttpError } from '../errors.js';
+import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, render, RenderOptions } from '../../lib/index.js';
 
 export const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 export const SVG_TYPE = 'image/svg+xml; charset=utf-8';

@@ -9,12 +9,12 @@ import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { errorResponses, HttpError } from '../http-errors.js';
-import type { BulkConfig } from './config.js';
-import { BulkInputError, ingestCsv, ingestItems } from './ingest.js';
-import { defaults, parseOptions, refuseDynamic, specOf } from './options.js';
-import { files, isJobId, jobDir } from './paths.js';
-import { resultsCsv, resultsZip } from './results.js';
+import { errorResponses, HttpError } from '../errors.js';
+import type { BulkConfig } from '../../bulk/config.js';
+import { BulkInputError, ingestCsv, ingestItems } from '../../bulk/ingest.js';
+import { defaults, parseOptions, refuseDynamic, specOf } from '../../bulk/options.js';
+import { files, isJobId, jobDir } from '../../bulk/paths.js';
+import { resultsCsv, resultsZip } from '../../bulk/results.js';
 import {
   Accepted,
   DirectBody,
@@ -27,9 +27,9 @@ import {
   Stats,
   type BulkOptions,
   type JobStatus,
-} from './schema.js';
-import { createBulkService, type BulkService } from './service.js';
-import { ACTIVE, view, type JobRecord } from './store.js';
+} from '../../bulk/schema.js';
+import { createBulkService, type BulkService } from '../../bulk/service.js';
+import { ACTIVE, view, type JobRecord } from '../../bulk/store.js';
 
 export interface BulkRoutesOptions {
   config: BulkConfig & { redisUrl?: string };

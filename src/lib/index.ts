@@ -8,7 +8,8 @@ import { invalidResult, prepare, summarise, type Prepared } from './prepare.js';
 import type { BarcodeRequest, BarcodeResult, BatchOptions, BatchResponse } from './schema.js';
 
 export * from './schema.js';
-export { configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
+export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
+export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
 
 function toResult(id: string, r: NativeResult): BarcodeResult {
