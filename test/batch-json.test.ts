@@ -41,6 +41,7 @@ t.test('should match renderBatch item for item, in the documented shape', async 
   const objects = await renderBatch(items, { include_metadata: true });
   const json = parse(await renderBatchJson(items, { include_metadata: true }));
   t.equal(json.success, false);
+  t.match(json.summary, { total: 6, successful: 3, failed: 3 });
   t.same(
     { ...json.summary, total_time_ms: 0, average_time_ms: 0 },
     { ...objects.summary, cached: 3, total_time_ms: 0, average_time_ms: 0 },
@@ -64,6 +65,9 @@ t.test('should match renderBatch item for item, in the documented shape', async 
   t.ok(svg?.success && png?.success);
   if (svg?.success) t.equal(await decode(svg.svg!, ['QRCode']), 'https://example.com/json/same');
   if (png?.success) t.equal(await decode(Buffer.from(png.png!, 'base64'), ['QRCode']), 'png same héllo 世界');
+  const ean = json.results[4];
+  t.match(ean, { id: 'ean', success: true, svg: String });
+  if (ean?.success) t.equal(await decode(ean.svg!, ['EAN13']), '4006381333931');
 });
 
 t.test('should give back hostile ids exactly', async (t) => {
@@ -71,6 +75,7 @@ t.test('should give back hostile ids exactly', async (t) => {
   const items = ids.map((id, i) => qr(`id ${i}`, { id }));
   items.splice(3, 0, qr('', { id: 'x"bad', format: 'gif' as never }));
   const json = parse(renderBatchJsonSync(items));
+  t.match(json.summary, { total: ids.length + 1, failed: 1 });
   t.same(
     json.results.map((r) => r.id),
     items.map((item) => item.id),
@@ -106,10 +111,12 @@ t.test('should give the same bytes sync and async, but for the times', async (t)
     results: b.results.map((r) => (r.success ? { ...r, generation_time_ms: 0, cached: false } : r)),
     summary: { ...b.summary, total_time_ms: 0, average_time_ms: 0, cached: 0 },
   });
-  t.same(strip(parse(await renderBatchJson(items))), strip(parse(renderBatchJsonSync(items))));
+  const async = parse(await renderBatchJson(items));
+  t.match(async.summary, { total: 6, successful: 3, failed: 3 });
+  t.same(strip(async), strip(parse(renderBatchJsonSync(items))));
 });
 
-t.test('should throw a TypeError for a malformed call, as renderBatch does', async (t) => {
-  await t.rejects(renderBatchJson('nope' as never), new TypeError('items must be an array of barcode requests'));
-  t.throws(() => renderBatchJsonSync([qr('a')], { max_concurrent: 0 }), TypeError);
+t.test('should throw a BatchcodeError for a malformed call, as renderBatch does', async (t) => {
+  await t.rejects(renderBatchJson('nope' as never), { name: 'BatchcodeError', code: 'INVALID_ITEMS' });
+  t.throws(() => renderBatchJsonSync([qr('a')], { max_concurrent: 0 }), { code: 'INVALID_BATCH_OPTION' });
 });

@@ -2,6 +2,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import t from 'tap';
 import {
+  BatchcodeError,
   cacheStats,
   clearCache,
   configure,
@@ -36,14 +37,17 @@ t.test('should return one result per item, in order, with a summary', async (t) 
   t.match(first, { success: true, format: 'svg', cached: false, metadata: { type: 'qr', version: 1 } });
   t.match(empty, { success: false, error: { code: 'EMPTY_DATA', message: 'data is empty' } });
   t.ok(third?.success && Buffer.isBuffer(third.png) && third.format === 'png');
+  if (first?.success) t.equal(await decode(first.svg!, ['QRCode']), 'a');
+  if (third?.success) t.equal(await decode(third.png!, ['QRCode']), 'c');
   t.match(res.summary, { total: 3, successful: 2, failed: 1, cached: 0 });
   t.ok(res.summary.total_time_ms > 0 && res.summary.average_time_ms > 0);
   for (const r of res.results) if (r.success) t.type(r.generation_time_ms, 'number');
 });
 
 t.test('should leave metadata out unless asked', async (t) => {
-  const res = await renderBatch([qr('m')]);
-  t.notOk(res.results[0]?.success && res.results[0].metadata);
+  const [r] = (await renderBatch([qr('m')])).results;
+  t.match(r, { success: true, svg: String });
+  t.notOk(r && 'metadata' in r, 'no metadata key');
 });
 
 t.test('should decode every code of a mixed batch', async (t) => {
@@ -52,8 +56,12 @@ t.test('should decode every code of a mixed batch', async (t) => {
   );
   const res = await renderBatch(items, { max_concurrent: 4 });
   t.equal(res.summary.successful, 40);
+  t.equal(res.results.length, 40);
   for (const [i, r] of res.results.entries()) {
-    if (!r.success) continue;
+    if (!r.success) {
+      t.fail(`item ${i}: ${r.error.message}`);
+      continue;
+    }
     t.equal(await decode((r.svg ?? r.png)!, ['QRCode']), `https://example.com/item/${i}`);
   }
 });
@@ -63,8 +71,8 @@ t.test('should serve repeats from the cache and count hits', async (t) => {
   const item = qr('cached payload', { format: 'png', options: { width: 200 } });
   const first = await render(item);
   const again = await render({ ...item, options: { width: 200, error_correction: 'M' } });
-  t.match(first, { success: true, cached: false });
-  t.match(again, { success: true, cached: true }, 'same request after normalisation');
+  t.match(first, { success: true, cached: false, png: Buffer });
+  t.match(again, { success: true, cached: true, png: Buffer }, 'same request after normalisation');
   if (first.success && again.success) t.same(first.png, again.png);
   t.match(cacheStats(), { entries: 1, hits: 1, misses: 1 });
   t.ok(cacheStats().bytes > 0);
@@ -75,27 +83,44 @@ t.test('should serve repeats from the cache and count hits', async (t) => {
 });
 
 t.test('should respect cache bounds set from code', async (t) => {
+  t.teardown(() => {
+    configure({ cache_max_entries: 1000 });
+    clearCache();
+  });
   clearCache();
   configure({ cache_max_entries: 3 });
-  for (let i = 0; i < 10; i++) renderSync(qr(`bounded ${i}`));
+  for (let i = 0; i < 10; i++) t.match(renderSync(qr(`bounded ${i}`)), { success: true, cached: false });
   t.equal(cacheStats().entries, 3);
   configure({ cache_max_entries: 0 });
-  t.equal(renderSync(qr('off')).success && renderSync(qr('off')).cached, false, 'disabled cache never hits');
-  configure({ cache_max_entries: 1000 });
-  clearCache();
+  for (const attempt of ['first', 'second']) {
+    t.match(renderSync(qr('off')), { success: true, cached: false }, `${attempt} render: a disabled cache never hits`);
+  }
+  t.equal(cacheStats().entries, 0);
 });
 
-t.test('should throw a TypeError for a malformed call', async (t) => {
-  await t.rejects(renderBatch('nope' as never), new TypeError('items must be an array of barcode requests'));
-  t.throws(() => renderBatchSync({} as never), TypeError);
-  const many = Array.from({ length: 101 }, (_, i) => qr(String(i)));
-  await t.rejects(renderBatch(many), { name: 'TypeError', message: 'a batch holds at most 100 items, got 101' });
-  await t.rejects(renderBatch([qr('a', { id: 'x' }), qr('b', { id: 'x' })]), {
-    name: 'TypeError',
-    message: /items\[1\]\.id "x" is used twice/,
+t.test('should throw a BatchcodeError with a stable code for a malformed call', async (t) => {
+  await t.rejects(renderBatch('nope' as never), {
+    name: 'BatchcodeError',
+    code: 'INVALID_ITEMS',
+    message: 'items must be an array of barcode requests',
   });
-  for (const max_concurrent of [0, 21, 1.5]) {
-    await t.rejects(renderBatch([qr('a')], { max_concurrent }), { name: 'TypeError', message: /max_concurrent/ });
+  t.throws(() => renderBatchSync({} as never), { name: 'BatchcodeError', code: 'INVALID_ITEMS' });
+  const many = Array.from({ length: 101 }, (_, i) => qr(String(i)));
+  await t.rejects(renderBatch(many), {
+    code: 'TOO_MANY_ITEMS',
+    message: 'a batch holds at most 100 items (batch_max_items), got 101',
+  });
+  await t.rejects(renderBatch([qr('a', { id: 'x' }), qr('b', { id: 'x' })]), {
+    code: 'DUPLICATE_ID',
+    message: /items\[1\]\.id "x" is already used by items\[0\]/,
+  });
+  for (const options of [{ max_concurrent: 0 }, { max_concurrent: 21 }, { max_concurrent: 1.5 }, { x: 1 }, 'all']) {
+    const err = await renderBatch([qr('a')], options as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    t.ok(err instanceof BatchcodeError, `${JSON.stringify(options)} throws a BatchcodeError`);
+    t.match(err, { code: 'INVALID_BATCH_OPTION', message: /^options/ });
   }
   const empty = await renderBatch([]);
   t.match(empty, { success: true, results: [], summary: { total: 0 } });
@@ -113,6 +138,7 @@ t.test('should fail only the item that breaks the schema, naming the field', asy
     qr('\ud800 lone surrogate'),
   ]);
   const errors = res.results.map((r) => (r.success ? 'ok' : r.error.message));
+  t.equal(errors.length, 8);
   t.equal(errors[0], 'ok');
   t.match(errors[1], /^data: /);
   t.match(errors[2], /^options\.width: /);
@@ -143,11 +169,13 @@ t.test('should give the same results sync and async', async (t) => {
   const items = [qr('same', { format: 'svg' }), qr('same too', { format: 'png' })];
   const a = await renderBatch(items);
   const b = renderBatchSync(items);
+  t.equal(a.summary.successful, 2);
   t.same(
     a.results.map((r) => (r.success ? (r.svg ?? r.png) : r.error)),
     b.results.map((r) => (r.success ? (r.svg ?? r.png) : r.error)),
   );
   const one = await render(items[0]!);
   const two = renderSync(items[0]!);
+  t.match(one, { success: true, svg: /^<svg / });
   t.ok(one.success && two.success && one.svg === two.svg, 'render and renderSync agree');
 });

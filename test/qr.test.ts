@@ -107,8 +107,10 @@ t.test('should honour margin, colours and module_width', async (t) => {
     t.ok(r.success, JSON.stringify(options));
     if (r.success) t.equal(await decode(r.png!, ['QRCode']), 'colours', JSON.stringify(options));
   }
+  // 'colours' fits version 1 (21 modules) at every level: (21 + 2 * 10) * 3 pixels.
   const mw = renderSync({ ...base, options: { module_width: 3, margin: 10 } });
-  if (mw.success) t.equal(mw.metadata?.width, (mw.metadata!.modules + 20) * 3, 'module_width sets the size');
+  t.match(mw, { success: true, metadata: { modules: 21, width: 123, height: 123 } }, 'module_width sets the size');
+  if (mw.success) t.same(pngSize(mw.png!), { width: 123, height: 123 });
 });
 
 t.test('should report metadata for the symbol it made', async (t) => {

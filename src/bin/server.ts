@@ -1,15 +1,19 @@
 /**
- * `npm start`: reads the settings, builds the gateway, listens, and on
- * SIGTERM/SIGINT stops taking connections and lets in-flight requests finish.
+ * `npm start`: reads the environment once, configures the Node API, builds
+ * the gateway, listens, and on SIGTERM/SIGINT stops taking connections and
+ * lets in-flight requests finish.
  */
 import { buildApp } from '../gateway/app.js';
 import { loadConfig, type Config } from '../gateway/config.js';
+import { configure } from '../lib/index.js';
 
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env);
+    configure(config.library);
   } catch (err) {
+    // A bad setting: its message says which and what it accepts; a stack would only hide it.
     process.stderr.write(`batchcode: ${(err as Error).message}\n`);
     process.exit(1);
   }

@@ -3,17 +3,23 @@
  * shared with the gateway). SIGTERM/SIGINT: stop taking jobs, hand the
  * running ones back after their current batch, exit.
  */
-import { loadBulkConfig } from '../bulk/config.js';
+import { loadWorkerConfig, type WorkerConfig } from '../bulk/config.js';
 import { startWorker } from '../bulk/worker.js';
+import { configure } from '../lib/index.js';
 
 const log = (level: 'info' | 'warn' | 'error', msg: string) =>
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), pid: process.pid, msg })}\n`);
 
 async function main(): Promise<void> {
-  const redisUrl = process.env.REDIS_URL?.trim();
-  if (!redisUrl) throw new Error('REDIS_URL must be set for a worker (without it the gateway runs bulk jobs itself)');
-  const config = loadBulkConfig();
-  const handle = await startWorker(config, redisUrl, log);
+  let config: WorkerConfig;
+  try {
+    config = loadWorkerConfig(process.env);
+    configure(config.library);
+  } catch (err) {
+    log('error', `worker not started: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const handle = await startWorker(config, config.redisUrl, log);
   log('info', `worker ready: concurrency ${config.workerConcurrency}, data ${config.dataDir}`);
   let stopping = false;
   const shutdown = (signal: string) => {

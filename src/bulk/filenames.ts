@@ -5,7 +5,13 @@
  */
 
 export const MAX_NAME = 80;
-const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+/**
+ * Windows device names. Windows takes "NUL.png" or "com1.tar.gz" for the
+ * device too, so the first dot-separated part counts, whatever follows.
+ * Superscript digits and `$` cannot survive `sanitizeStem`'s charset; they
+ * are listed so the rule holds whatever the charset becomes.
+ */
+const RESERVED = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)(\.|$)/i;
 
 /** The stem of a safe file name, or '' when nothing usable is left. */
 export function sanitizeStem(raw: string, ext?: string): string {
@@ -17,9 +23,8 @@ export function sanitizeStem(raw: string, ext?: string): string {
     .replace(/\.{2,}/g, '.')
     .replace(/([_-])[_-]+/g, '$1')
     .replace(/^[._-]+|[._ -]+$/g, '');
-  s = s.slice(0, MAX_NAME).replace(/[._ -]+$/g, '');
   if (RESERVED.test(s)) s = `_${s}`;
-  return s;
+  return s.slice(0, MAX_NAME).replace(/[._ -]+$/g, '');
 }
 
 /** Hands out unique names (case-insensitively) within one job. */

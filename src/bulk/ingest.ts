@@ -1,23 +1,16 @@
 /**
  * Turns an upload into input.ndjson, one checked row a line, streaming:
  * a CSV file (csv-parse: BOM, CRLF or LF, quoted fields) or the items of a
- * direct JSON request. Limits raise a `BulkInputError` with its HTTP status.
+ * direct JSON request. Limits raise a `BulkInputError`.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
+import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js';
+import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
-import { checkRow, mapColumns, type Columns, type Defaults } from './rows.js';
-import type { InvalidRow } from './schema.js';
-
-export class BulkInputError extends Error {
-  constructor(
-    readonly statusCode: 400 | 413,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
+import { DirectItem, type InvalidRow } from './schema.js';
 
 export interface Ingested {
   columns: string[];
@@ -30,6 +23,8 @@ class RowWriter {
   private readonly names = new NameAllocator();
   readonly invalid: InvalidRow[] = [];
   total = 0;
+  /** Rows waiting for the core's check, written in order once it has answered. */
+  private pending: InputRow[] = [];
 
   constructor(
     path: string,
@@ -47,18 +42,46 @@ class RowWriter {
   async add(cells: string[], skipBlank = true): Promise<void> {
     if (skipBlank && cells.every((c) => c.trim() === '')) return;
     if (++this.total > this.maxRows) {
-      throw new BulkInputError(400, `too many rows: at most ${this.maxRows} rows per job (MAX_ROWS)`);
+      throw new BulkInputError('invalid', `too many rows: at most ${this.maxRows} rows per job (MAX_ROWS)`);
     }
-    const row = checkRow(this.total, cells, this.cols, this.defaults, this.names);
-    if (row.e) this.invalid.push({ row: row.r, reason: row.e });
-    if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+    if (cells.length > MAX_COLUMNS) {
+      throw new BulkInputError(
+        'invalid',
+        `too many columns: row ${this.total} has ${cells.length} cells; at most ${MAX_COLUMNS}`,
+      );
+    }
+    this.pending.push(checkRow(this.total, cells, this.cols, this.defaults, this.names));
+    if (this.pending.length >= batchMaxItems()) await this.flush();
+  }
+
+  /** Asks the core whether each pending row's data fits its symbology, then writes the rows. */
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    const toCheck = rows.filter((r) => !r.e);
+    const items = toCheck.map((r): BarcodeRequest => ({
+      id: String(r.r),
+      barcode_type: r.t as BarcodeRequest['barcode_type'],
+      data: r.d,
+      format: r.f,
+      ...(this.defaults.design ? { options: this.defaults.design } : {}),
+    }));
+    const checks = items.length ? await checkBatch(items) : [];
+    checks.forEach((c, i) => {
+      if (!c.success) toCheck[i]!.e = c.error.message;
+    });
+    for (const row of rows) {
+      if (row.e) this.invalid.push({ row: row.r, reason: row.e });
+      if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
+    }
   }
 
   async finish(): Promise<Ingested> {
+    await this.flush();
     this.out.end();
     if (!this.out.closed) await once(this.out, 'close');
     if (this.error) throw this.error;
-    if (this.total === 0) throw new BulkInputError(400, 'no rows: the input has no data rows');
+    if (this.total === 0) throw new BulkInputError('invalid', 'no rows: the input has no data rows');
     return { columns: this.cols.names, total_rows: this.total, invalid_rows: this.invalid };
   }
 
@@ -67,10 +90,19 @@ class RowWriter {
   }
 }
 
-function requireDataColumn(cols: Columns): void {
-  if (cols.url === undefined && cols.data === undefined) {
-    throw new BulkInputError(400, 'missing column: the header must name a destination_url (or data) column');
+/** The header's columns, checked: at most MAX_COLUMNS, one of them destination_url or data. */
+function headerColumns(header: string[]): Columns {
+  if (header.length > MAX_COLUMNS) {
+    throw new BulkInputError(
+      'invalid',
+      `too many columns: the header has ${header.length} columns; at most ${MAX_COLUMNS}`,
+    );
   }
+  const cols = mapColumns(header);
+  if (cols.url === undefined && cols.data === undefined) {
+    throw new BulkInputError('invalid', 'missing column: the header must name a destination_url (or data) column');
+  }
+  return cols;
 }
 
 /** Parses the CSV at `csvPath` into `outPath`. */
@@ -88,14 +120,14 @@ export async function ingestCsv(
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!writer) {
-        const cols = mapColumns(record);
-        requireDataColumn(cols);
-        writer = new RowWriter(outPath, cols, defaults, maxRows);
+        writer = new RowWriter(outPath, headerColumns(record), defaults, maxRows);
         continue;
       }
       await writer.add(record);
     }
-    if (!writer) throw new BulkInputError(400, 'empty file: the CSV needs a header row with a destination_url column');
+    if (!writer) {
+      throw new BulkInputError('invalid', 'empty file: the CSV needs a header row with a destination_url column');
+    }
     return await writer.finish();
   } catch (err) {
     writer?.destroy();
@@ -104,12 +136,11 @@ export async function ingestCsv(
     parser.on('error', () => undefined);
     parser.destroy();
     if (err instanceof BulkInputError) throw err;
-    throw new BulkInputError(400, `malformed CSV: ${(err as Error).message}`);
+    throw new BulkInputError('invalid', `malformed CSV: ${(err as Error).message}`);
   }
 }
 
-const DIRECT_FIELDS = ['destination_url', 'data', 'title', 'filename', 'barcode_type', 'format'] as const;
-type DirectItem = Partial<Record<(typeof DIRECT_FIELDS)[number], string>>;
+const DIRECT_FIELDS = Object.keys(DirectItem.properties) as (keyof DirectItem)[];
 
 /** Writes the items of a direct request into `outPath`. */
 export async function ingestItems(
@@ -119,7 +150,7 @@ export async function ingestItems(
   maxRows: number,
 ): Promise<Ingested> {
   if (items.length > maxRows) {
-    throw new BulkInputError(400, `too many rows: at most ${maxRows} qr_codes per job (MAX_ROWS)`);
+    throw new BulkInputError('invalid', `too many rows: at most ${maxRows} qr_codes per job (MAX_ROWS)`);
   }
   const used = DIRECT_FIELDS.filter((f) => f === 'destination_url' || items.some((i) => i[f] !== undefined));
   const writer = new RowWriter(outPath, mapColumns([...used]), defaults, maxRows);

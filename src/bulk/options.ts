@@ -1,18 +1,18 @@
 /** The `options` of an upload: checked alike for CSV (a JSON text field) and direct JSON bodies. */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { BulkInputError } from './ingest.js';
+import { BulkInputError } from './errors.js';
 import type { Defaults } from './rows.js';
-import { BulkOptions } from './schema.js';
+import { BulkOptions, DEFAULT_BATCH } from './schema.js';
 import type { JobSpec } from './spec.js';
 
 const check = TypeCompiler.Compile(BulkOptions);
-export const DEFAULT_BATCH = 100;
 
+const NOT_AN_OBJECT = 'options must be a JSON object, e.g. {"format":"png","batchSize":100}';
 export const DYNAMIC_UNSUPPORTED = 'options.type "dynamic": dynamic codes are not supported yet';
 
-/** Refuses what the schema cannot: dynamic codes. */
+/** Refuses what the schema accepts but the service cannot do yet: dynamic codes. */
 export function refuseDynamic(options: BulkOptions | undefined): void {
-  if (options?.type === 'dynamic') throw new BulkInputError(400, DYNAMIC_UNSUPPORTED);
+  if (options?.type === 'dynamic') throw new BulkInputError('invalid', DYNAMIC_UNSUPPORTED);
 }
 
 /** Parses and checks the multipart `options` field (JSON text, or already parsed). */
@@ -23,17 +23,17 @@ export function parseOptions(raw: unknown): BulkOptions {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new BulkInputError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+      throw new BulkInputError('invalid', NOT_AN_OBJECT);
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BulkInputError(400, 'options must be a JSON object, e.g. {"format":"png","batchSize":100}');
+    throw new BulkInputError('invalid', NOT_AN_OBJECT);
   }
   refuseDynamic(value as BulkOptions);
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
     const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
-    throw new BulkInputError(400, `${field}: ${first?.message ?? 'is invalid'}`);
+    throw new BulkInputError('invalid', `${field}: ${first?.message ?? 'is invalid'}`);
   }
   return value;
 }

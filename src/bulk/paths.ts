@@ -1,5 +1,5 @@
 /** Where a job's files live under DATA_DIR. Job ids are UUIDs, checked before use. */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,3 +23,7 @@ export const files = {
 };
 
 export const batchName = (n: number): string => String(n).padStart(6, '0');
+
+/** A job's input.ndjson relative to DATA_DIR, as a queued job carries it (workers may mount DATA_DIR elsewhere). */
+export const inputRef = (dataDir: string, id: string): string =>
+  relative(dataDir, join(jobDir(dataDir, id), files.input));

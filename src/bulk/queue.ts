@@ -1,13 +1,14 @@
 /**
  * Where queued jobs go. `InProcessQueue` runs them inside the gateway (no
  * REDIS_URL); `BullJobQueue` adds them to the BullMQ queue that worker
- * processes (src/worker.ts) consume. The job data is a reference, not rows.
+ * processes (src/bin/worker.ts) consume. The job data is a reference, not rows.
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { QUEUE_NAME, QUEUE_PREFIX } from '../infra/redis.js';
+import { isConnected, QUEUE_NAME, QUEUE_PREFIX, RedisUnavailableError } from '../infra/redis.js';
+import { retry } from '../infra/retry.js';
 import { runJob, type RunContext } from './runner.js';
+import { ACTIVE } from './store.js';
 
 export interface QueuedJob {
   job_id: string;
@@ -33,23 +34,35 @@ export const JOB_OPTIONS = {
   removeOnFail: { age: 7 * 86400 },
 };
 
+/**
+ * The gateway's side of the BullMQ queue, on the gateway's own client
+ * (BullMQ shares it: a producer needs no connection of its own).
+ */
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
 
-  constructor(connection: Redis) {
+  constructor(private readonly connection: Redis) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
     this.queue.on('error', () => undefined); // the client reconnects; requests fail fast meanwhile
   }
 
+  /** BullMQ waits, without limit, for a client that never connected: fail instead. */
+  private connected(): void {
+    if (!isConnected(this.connection)) throw new RedisUnavailableError();
+  }
+
   async enqueue(job: QueuedJob): Promise<void> {
+    this.connected();
     await this.queue.add('render', job, { ...JOB_OPTIONS, jobId: job.job_id });
   }
 
   async discard(jobId: string): Promise<void> {
+    this.connected();
     await this.queue.remove(jobId).catch(() => 0);
   }
 
   async depth(): Promise<number> {
+    this.connected();
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
@@ -104,26 +117,19 @@ export class InProcessQueue implements JobQueue {
   }
 
   private async run(id: string): Promise<void> {
-    const ctx = { ...this.ctx, shouldStop: () => this.closing };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await runJob(id, ctx);
-        return;
-      } catch (err) {
-        this.opts.log?.(`bulk job ${id} attempt ${attempt} failed`, err);
-        if (attempt >= this.opts.attempts || this.closing) {
-          if (!this.closing) {
-            const patch = {
-              status: 'failed' as const,
-              error: (err as Error).message,
-              finished_at: new Date().toISOString(),
-            };
-            await this.ctx.store.transition(id, ['queued', 'processing'], patch).catch(() => false);
-          }
-          return;
-        }
-        await sleep(this.opts.backoffMs * 2 ** (attempt - 1));
-      }
+    const stopping = () => this.closing;
+    try {
+      await retry(() => runJob(id, { ...this.ctx, shouldStop: stopping }), {
+        attempts: this.opts.attempts,
+        backoffMs: this.opts.backoffMs,
+        shouldStop: stopping,
+        onError: (err, attempt) => this.opts.log?.(`bulk job ${id} attempt ${attempt} failed`, err),
+      });
+    } catch (err) {
+      // Closing: the job stays queued or processing and resumes at the next start.
+      if (this.closing) return;
+      const patch = { status: 'failed' as const, error: (err as Error).message, finished_at: new Date().toISOString() };
+      await this.ctx.store.transition(id, ACTIVE, patch).catch(() => false);
     }
   }
 

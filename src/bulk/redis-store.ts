@@ -1,17 +1,33 @@
 /**
  * Job records in Redis, shared by the gateway and every worker: one hash per
- * job, a sorted set per owner and one of all jobs (scored by creation time).
+ * job; sorted sets scored by creation time of all jobs, of each owner's, and
+ * of each owner's in each status (pages and counts without reading records).
  * Status changes and counter updates are Lua scripts, so a cancel or delete
- * from the gateway is never overwritten by a worker's progress.
+ * from the gateway is never overwritten by a worker's progress, and a job is
+ * always in exactly the status set its hash names.
  */
 import type { Redis } from 'ioredis';
-import type { JobStatus } from './schema.js';
-import type { JobRecord, JobStore, Progress, StatusPatch } from './store.js';
+import { JOB_STATUSES, type JobStatus } from './schema.js';
+import {
+  noJobs,
+  type JobPage,
+  type JobRecord,
+  type JobStore,
+  type OwnerTotals,
+  type PageQuery,
+  type Progress,
+  type StatusPatch,
+} from './store.js';
 
 const PREFIX = 'batchcode:bulk:';
 const jobKey = (id: string) => `${PREFIX}job:${id}`;
 const ownerKey = (owner: string) => `${PREFIX}owner:${owner}`;
+const statusKey = (owner: string, status: JobStatus) => `${PREFIX}owner-status:${status}:${owner}`;
+/** The owner's status sets, in the order of JOB_STATUSES (the scripts rely on it). */
+const statusKeys = (owner: string) => JOB_STATUSES.map((s) => statusKey(owner, s));
 const ALL = `${PREFIX}jobs`;
+/** Records read per round trip when summing an owner's counters. */
+const SCAN_CHUNK = 500;
 
 /** KEYS[1] job hash; ARGV: field, value, field, value... (only if it exists). */
 const UPDATE_IF_EXISTS = `
@@ -19,18 +35,30 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
-/** KEYS[1] job hash; ARGV[1] JSON list of allowed statuses; then field, value pairs. */
+/**
+ * KEYS[1] job hash, KEYS[2] the owner's set, KEYS[3..] the owner's status
+ * sets in the order of ARGV[3]. ARGV[1] job id, ARGV[2] JSON list of the
+ * statuses allowed now, ARGV[3] JSON list of every status, then field, value
+ * pairs (one of them the new status). Moves the job between status sets.
+ */
 const TRANSITION = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s then return 0 end
-local allowed = cjson.decode(ARGV[1])
-for _, v in ipairs(allowed) do
-  if v == s then
-    redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-    return 1
+local allowed = false
+for _, v in ipairs(cjson.decode(ARGV[2])) do
+  if v == s then allowed = true end
+end
+if not allowed then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+local to = redis.call('HGET', KEYS[1], 'status')
+if to ~= s then
+  local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+  for i, name in ipairs(cjson.decode(ARGV[3])) do
+    if name == s then redis.call('ZREM', KEYS[i + 2], ARGV[1]) end
+    if name == to and score then redis.call('ZADD', KEYS[i + 2], score, ARGV[1]) end
   end
 end
-return 0`;
+return 1`;
 
 function toHash(fields: Record<string, unknown>): string[] {
   const out: string[] = [];
@@ -60,17 +88,28 @@ function fromHash(h: Record<string, string>): JobRecord | undefined {
   return rec;
 }
 
+/** The replies of a pipeline or transaction, the first error thrown. */
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
 export class RedisJobStore implements JobStore {
   constructor(private readonly redis: Redis) {}
 
   async create(rec: JobRecord): Promise<void> {
     const score = Date.parse(rec.created_at);
-    await this.redis
-      .multi()
-      .hset(jobKey(rec.job_id), ...toHash({ ...rec }))
-      .zadd(ownerKey(rec.owner), score, rec.job_id)
-      .zadd(ALL, score, rec.job_id)
-      .exec();
+    replies(
+      await this.redis
+        .multi()
+        .hset(jobKey(rec.job_id), ...toHash({ ...rec }))
+        .zadd(ownerKey(rec.owner), score, rec.job_id)
+        .zadd(statusKey(rec.owner, rec.status), score, rec.job_id)
+        .zadd(ALL, score, rec.job_id)
+        .exec(),
+    );
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -82,25 +121,58 @@ export class RedisJobStore implements JobStore {
   }
 
   async transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean> {
-    const args = [JSON.stringify(from), ...toHash({ ...patch })];
-    return (await this.redis.eval(TRANSITION, 1, jobKey(id), ...args)) === 1;
+    // The owner never changes, so reading it first is safe; the script checks the job still exists.
+    const owner = await this.redis.hget(jobKey(id), 'owner');
+    if (owner === null) return false;
+    const keys = [jobKey(id), ownerKey(owner), ...statusKeys(owner)];
+    const args = [id, JSON.stringify(from), JSON.stringify(JOB_STATUSES), ...toHash({ ...patch })];
+    return (await this.redis.eval(TRANSITION, keys.length, ...keys, ...args)) === 1;
   }
 
   private async load(ids: string[]): Promise<JobRecord[]> {
     if (!ids.length) return [];
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hgetall(jobKey(id));
-    const replies = (await pipe.exec()) ?? [];
     const out: JobRecord[] = [];
-    for (const [err, h] of replies) {
-      const rec = err ? undefined : fromHash(h as Record<string, string>);
+    for (const h of replies(await pipe.exec())) {
+      const rec = fromHash(h as Record<string, string>);
       if (rec) out.push(rec);
     }
     return out;
   }
 
-  async list(owner: string): Promise<JobRecord[]> {
-    return this.load(await this.redis.zrevrange(ownerKey(owner), '0', '-1'));
+  async list(q: PageQuery): Promise<JobPage> {
+    const key = q.status ? statusKey(q.owner, q.status) : ownerKey(q.owner);
+    const start = (q.page - 1) * q.limit;
+    const [total, ids] = replies(
+      await this.redis
+        .multi()
+        .zcard(key)
+        .zrevrange(key, start, start + q.limit - 1)
+        .exec(),
+    ) as [number, string[]];
+    return { jobs: await this.load(ids), total };
+  }
+
+  async totals(owner: string): Promise<OwnerTotals> {
+    const t = noJobs();
+    const pipe = this.redis.pipeline();
+    for (const key of statusKeys(owner)) pipe.zcard(key);
+    const counts = replies(await pipe.exec()) as number[];
+    JOB_STATUSES.forEach((s, i) => (t.by_status[s] = counts[i] ?? 0));
+    for (let start = 0; ; start += SCAN_CHUNK) {
+      const ids = await this.redis.zrange(ownerKey(owner), String(start), String(start + SCAN_CHUNK - 1));
+      if (!ids.length) break;
+      const sums = this.redis.pipeline();
+      for (const id of ids) sums.hmget(jobKey(id), 'successful', 'failed', 'render_ms');
+      for (const fields of replies(await sums.exec()) as (string | null)[][]) {
+        t.successful += Number(fields[0] ?? 0);
+        t.failed += Number(fields[1] ?? 0);
+        t.render_ms += Number(fields[2] ?? 0);
+      }
+      if (ids.length < SCAN_CHUNK) break;
+    }
+    return t;
   }
 
   async all(): Promise<JobRecord[]> {
@@ -110,8 +182,11 @@ export class RedisJobStore implements JobStore {
   async remove(id: string): Promise<void> {
     const owner = await this.redis.hget(jobKey(id), 'owner');
     const tx = this.redis.multi().del(jobKey(id)).zrem(ALL, id);
-    if (owner) tx.zrem(ownerKey(owner), id);
-    await tx.exec();
+    if (owner !== null) {
+      tx.zrem(ownerKey(owner), id);
+      for (const key of statusKeys(owner)) tx.zrem(key, id);
+    }
+    replies(await tx.exec());
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,10 @@
 /**
  * One input row checked before any job is queued: the data to encode, the
- * symbology and format, and a reason when the row cannot be rendered.
+ * symbology and format, and a reason when the row cannot be rendered. What
+ * the row's own cells can tell is checked here; whether its data fits the
+ * symbology is asked of the core (see ingest.ts).
  */
-import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../lib/schema.js';
+import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../lib/index.js';
 import type { NameAllocator } from './filenames.js';
 
 export interface Defaults {
@@ -26,29 +28,17 @@ export interface InputRow {
   e?: string;
 }
 
-/** QR version 40 capacity by error-correction level: numeric, alphanumeric, bytes. */
-const QR_CAPACITY: Record<string, [number, number, number]> = {
-  L: [7089, 4296, 2953],
-  M: [5596, 3391, 2331],
-  Q: [3993, 2420, 1663],
-  H: [3057, 1852, 1273],
-};
-
-function qrTooLong(data: string, level: string): string | undefined {
-  const [numeric, alnum, bytes] = QR_CAPACITY[level] ?? QR_CAPACITY.M!;
-  if (/^[0-9]*$/.test(data)) return data.length > numeric ? `${data.length} digits; at most ${numeric}` : undefined;
-  if (/^[0-9A-Z $%*+\-./:]*$/.test(data)) {
-    return data.length > alnum ? `${data.length} characters; at most ${alnum}` : undefined;
-  }
-  const len = Buffer.byteLength(data, 'utf8');
-  return len > bytes ? `${len} bytes; at most ${bytes}` : undefined;
-}
-
 function isHttpUrl(s: string): boolean {
   if (!URL.canParse(s)) return false;
   const u = new URL(s);
   return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
 }
+
+/**
+ * Columns a CSV header (or row) may have. Each row's cells are kept for the
+ * results CSV, so this bounds what one row costs to store and write back.
+ */
+export const MAX_COLUMNS = 256;
 
 /** Column positions of the fields the service reads (case-insensitive header match). */
 export interface Columns {
@@ -91,16 +81,13 @@ export function checkRow(
   const f: 'png' | 'svg' = fmt === 'svg' ? 'svg' : 'png';
   const n = names.allocate(cell(cells, cols.filename) || cell(cells, cols.title), `row-${r}`, f);
   const row: InputRow = { r, c: cells, d: data, t: type, f, n };
-  const level = defaults.design?.error_correction ?? 'M';
-  let tooLong: string | undefined;
   if (!data) row.e = cols.url !== undefined ? 'destination_url is empty' : 'data is empty';
   else if (url && !isHttpUrl(url)) row.e = 'destination_url is not a valid http(s) URL';
   else if (!(BARCODE_TYPES as readonly string[]).includes(type)) {
     row.e = `barcode_type "${type.slice(0, 40)}" is not supported; supported: ${BARCODE_TYPES.join(', ')}`;
   } else if (fmt !== 'png' && fmt !== 'svg') row.e = `format "${fmt.slice(0, 40)}" is not supported; use png or svg`;
   else if (data.length > MAX_DATA_LENGTH) row.e = `data is ${data.length} characters; at most ${MAX_DATA_LENGTH}`;
-  else if (type === 'qr' && (tooLong = qrTooLong(data, level))) {
-    row.e = `data is too long for a QR code at level ${level}: ${tooLong}`;
-  }
+  // Whether the data fits the symbology (capacity, character set, check digits) is the core's to
+  // say: the ingest asks it for whole chunks of rows at once (`checkBatch`).
   return row;
 }

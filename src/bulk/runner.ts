@@ -9,8 +9,8 @@ import { createReadStream } from 'node:fs';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { renderBatch } from '../lib/index.js';
+import { retry } from '../infra/retry.js';
+import { batchMaxItems, renderBatch } from '../lib/index.js';
 import type { BarcodeRequest } from '../lib/schema.js';
 import { batchFile, doneBatches, readSummary, writeBatch, type BatchSummary } from './batches.js';
 import { csvLine, resultHeader } from './csvout.js';
@@ -30,18 +30,14 @@ export interface RunContext {
 
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'gone' | 'stopped';
 
-/** Items one renderBatch call takes (the Node API's BATCH_MAX_ITEMS). */
-const CALL_MAX = (() => {
-  const n = Number(process.env.BATCH_MAX_ITEMS);
-  return Number.isInteger(n) && n >= 1 ? n : 100;
-})();
-
 async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; csv: string; summary: BatchSummary }> {
   const ok = rows.filter((r) => !r.e);
   const outcomes = new Map<number, { bytes?: Buffer; error?: string }>();
   let render_ms = 0;
-  for (let i = 0; i < ok.length; i += CALL_MAX) {
-    const chunk = ok.slice(i, i + CALL_MAX);
+  // A job's batch may be larger than one renderBatch call takes (the Node API's setting).
+  const callMax = batchMaxItems();
+  for (let i = 0; i < ok.length; i += callMax) {
+    const chunk = ok.slice(i, i + callMax);
     const items: BarcodeRequest[] = chunk.map((r) => ({
       id: String(r.r),
       barcode_type: r.t as BarcodeRequest['barcode_type'],
@@ -61,6 +57,17 @@ async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; c
   const summary: BatchSummary = { successful: 0, failed: 0, render_ms, images: [] };
   let offset = 0;
   let csv = '';
+  // The added columns stay under their header whatever the row's length: a short row gets empty
+  // cells up to the header's width (at most MAX_COLUMNS, so the report grows by a bounded amount),
+  // and the cells of a long row past the header follow the added columns, so nothing is lost.
+  const width = spec.columns.length;
+  const aligned = (cells: string[], added: string[]) =>
+    csvLine([
+      ...cells.slice(0, width),
+      ...Array<string>(Math.max(0, width - cells.length)).fill(''),
+      ...added,
+      ...cells.slice(width),
+    ]);
   for (const row of rows) {
     const out = row.e ? { error: row.e } : (outcomes.get(row.r) ?? { error: 'INTERNAL: no result' });
     if (out.bytes) {
@@ -68,26 +75,13 @@ async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; c
       summary.images.push([row.n, offset, out.bytes.length]);
       offset += out.bytes.length;
       summary.successful++;
-      csv += csvLine([...padded(row.c, spec.columns.length), String(row.r), row.n, 'success', '']);
+      csv += aligned(row.c, [String(row.r), row.n, 'success', '']);
     } else {
       summary.failed++;
-      csv += csvLine([...padded(row.c, spec.columns.length), String(row.r), '', 'failed', out.error ?? '']);
+      csv += aligned(row.c, [String(row.r), '', 'failed', out.error ?? '']);
     }
   }
   return { bin: Buffer.concat(parts), csv, summary };
-}
-
-const padded = (cells: string[], n: number) => Array.from({ length: n }, (_, i) => cells[i] ?? '');
-
-async function retrying<T>(attempts: number, backoffMs: number, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= attempts) throw err;
-      await sleep(backoffMs * 2 ** (attempt - 1));
-    }
-  }
 }
 
 /** Batches of parsed input rows, `size` at a time; batches in `skip` are counted, not parsed. */
@@ -141,11 +135,14 @@ export async function runJob(id: string, ctx: RunContext): Promise<RunOutcome> {
     if (!now) return 'gone';
     if (now.status === 'cancelled') return 'cancelled';
     if (ctx.shouldStop?.()) return 'stopped';
-    const out = await retrying(ctx.batchAttempts, ctx.batchBackoffMs, async () => {
-      const r = await render(rows, spec);
-      await writeBatch(dir, n, r.bin, r.csv, r.summary);
-      return r;
-    });
+    const out = await retry(
+      async () => {
+        const r = await render(rows, spec);
+        await writeBatch(dir, n, r.bin, r.csv, r.summary);
+        return r;
+      },
+      { attempts: ctx.batchAttempts, backoffMs: ctx.batchBackoffMs },
+    );
     done.add(n);
     add(out.summary);
     if (!(await store.progress(id, totals))) return 'gone';

@@ -8,6 +8,7 @@ export type JobStatus = Static<typeof JobStatus>;
 
 export const MIN_BATCH = 10;
 export const MAX_BATCH = 500;
+export const DEFAULT_BATCH = 100;
 
 export const BulkOptions = Type.Object(
   {
@@ -17,25 +18,33 @@ export const BulkOptions = Type.Object(
     barcode_type: Type.Optional(BarcodeType),
     format: Type.Optional(Format),
     design: Type.Optional(RenderOptions),
-    batchSize: Type.Optional(Type.Integer({ minimum: MIN_BATCH, maximum: MAX_BATCH, default: 100 })),
+    batchSize: Type.Optional(Type.Integer({ minimum: MIN_BATCH, maximum: MAX_BATCH, default: DEFAULT_BATCH })),
   },
   { additionalProperties: false },
 );
 export type BulkOptions = Static<typeof BulkOptions>;
 
-export const DirectItem = Type.Object({
-  destination_url: Type.Optional(Type.String()),
-  data: Type.Optional(Type.String()),
-  title: Type.Optional(Type.String()),
-  filename: Type.Optional(Type.String()),
-  barcode_type: Type.Optional(Type.String()),
-  format: Type.Optional(Type.String()),
-});
+/** One code of a direct request: the fields a CSV row may have, checked per row like a CSV's cells. */
+export const DirectItem = Type.Object(
+  {
+    destination_url: Type.Optional(Type.String()),
+    data: Type.Optional(Type.String()),
+    title: Type.Optional(Type.String()),
+    filename: Type.Optional(Type.String()),
+    barcode_type: Type.Optional(Type.String()),
+    format: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type DirectItem = Static<typeof DirectItem>;
 
-export const DirectBody = Type.Object({
-  qr_codes: Type.Array(DirectItem),
-  options: Type.Optional(BulkOptions),
-});
+export const DirectBody = Type.Object(
+  {
+    qr_codes: Type.Array(DirectItem),
+    options: Type.Optional(BulkOptions),
+  },
+  { additionalProperties: false },
+);
 export type DirectBody = Static<typeof DirectBody>;
 
 export const InvalidRow = Type.Object({ row: Type.Integer(), reason: Type.String() });
@@ -47,6 +56,7 @@ export const Accepted = Type.Object({
   total_rows: Type.Integer(),
   invalid_rows: Type.Array(InvalidRow),
 });
+export type Accepted = Static<typeof Accepted>;
 
 export const JobView = Type.Object({
   job_id: Type.String(),
@@ -72,17 +82,31 @@ export const JobList = Type.Object({
     pages: Type.Integer(),
   }),
 });
+export type JobList = Static<typeof JobList>;
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
 
 export const ListQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
   status: Type.Optional(JobStatus),
 });
+export type ListQuery = Static<typeof ListQuery>;
 
 export const JobParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
+export const RESULT_FORMATS = ['csv', 'zip'] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+export const DEFAULT_RESULT_FORMAT: ResultFormat = 'csv';
+
 export const ResultsQuery = Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('zip')], { default: 'csv' })),
+  format: Type.Optional(
+    Type.Union(
+      RESULT_FORMATS.map((f) => Type.Literal(f)),
+      { default: DEFAULT_RESULT_FORMAT },
+    ),
+  ),
 });
 
 export const Stats = Type.Object({

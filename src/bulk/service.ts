@@ -1,71 +1,61 @@
 /**
- * The bulk-job service the routes use: a job store and a queue, chosen by
- * REDIS_URL (Redis + BullMQ workers) or not (files under DATA_DIR, jobs run
- * in this process). Creating a job stages its files under tmp/, moves them
- * into jobs/<id>/ whole, then records and enqueues it; any failure on the way
- * leaves nothing behind.
+ * The bulk-job service the gateway uses: a job store and a queue, chosen by
+ * whether the gateway has a Redis client (Redis + BullMQ workers) or not
+ * (files under DATA_DIR, jobs run in this process). The service uses the
+ * client it is given and never opens one; its owner closes it.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import type { BulkConfig } from './config.js';
+import { isRedisOutage } from '../infra/redis.js';
 import { startCleanup } from './cleanup.js';
-import type { Ingested } from './ingest.js';
-import { files, jobDir, jobsRoot, tmpRoot } from './paths.js';
+import type { BulkConfig } from './config.js';
+import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Download, type JobsDeps } from './jobs.js';
+import { inputRef, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
-import { gatewayRedis } from '../infra/redis.js';
 import { RedisJobStore } from './redis-store.js';
-import type { InvalidRow } from './schema.js';
-import type { JobSpec } from './spec.js';
+import type { Accepted, DirectBody, JobList, JobView, ListQuery, ResultFormat, Stats } from './schema.js';
+import { submitCsv, submitItems, type ReceiveCsv } from './submit.js';
 import { ACTIVE, FileJobStore, type JobStore } from './store.js';
 
-export interface Staging {
-  id: string;
-  dir: string;
-  discard(): Promise<void>;
-}
+export type { Download } from './jobs.js';
+export type { ReceiveCsv } from './submit.js';
 
-export interface Accepted {
-  job_id: string;
-  status: 'queued';
-  total_rows: number;
-  invalid_rows: InvalidRow[];
-}
+/** Whole-job tries in in-process mode; each resumes from the last saved batch. */
+const IN_PROCESS_JOB_ATTEMPTS = 3;
 
 export interface BulkService {
   mode: 'in-process' | 'redis';
   config: BulkConfig;
-  store: JobStore;
-  queue: JobQueue;
-  stage(): Promise<Staging>;
-  commit(
-    staging: Staging,
-    owner: string,
-    spec: Omit<JobSpec, 'columns' | 'total_rows'>,
-    ingested: Ingested,
-  ): Promise<Accepted>;
-  /** Cancels if running, then forgets the job and removes its files. */
-  remove(id: string): Promise<void>;
+  /** Queues a job from the CSV `receive` writes; bad input is a `BulkInputError`. */
+  submitCsv(owner: string, receive: ReceiveCsv): Promise<Accepted>;
+  /** Queues a job from a direct request's items. */
+  submitItems(owner: string, body: DirectBody): Promise<Accepted>;
+  get(owner: string, id: string): Promise<JobView>;
+  list(owner: string, query: ListQuery): Promise<JobList>;
+  stats(owner: string): Promise<Stats>;
+  cancel(owner: string, id: string): Promise<JobView>;
+  remove(owner: string, id: string): Promise<void>;
+  results(owner: string, id: string, format: ResultFormat): Promise<Download>;
+  /** True when `err` means the service's Redis cannot be reached (never in in-process mode). */
+  unavailable(err: unknown): boolean;
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
-  redisUrl?: string;
+  /** The process's Redis client: jobs go to BullMQ workers. Without it they run in this process. */
+  redis?: Redis;
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
 export async function createBulkService(config: BulkConfig, opts: ServiceOptions = {}): Promise<BulkService> {
   const log = opts.log ?? (() => undefined);
+  const { redis } = opts;
   await mkdir(jobsRoot(config.dataDir), { recursive: true });
   await mkdir(tmpRoot(config.dataDir), { recursive: true });
 
-  let redis: Redis | undefined;
   let store: JobStore;
   let queue: JobQueue;
-  if (opts.redisUrl) {
-    redis = gatewayRedis(opts.redisUrl);
-    redis.on('error', (err: Error) => log('warn', `bulk redis: ${err.message}`));
+  if (redis) {
     store = new RedisJobStore(redis);
     queue = new BullJobQueue(redis);
   } else {
@@ -74,31 +64,33 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       { store, dataDir: config.dataDir, batchAttempts: config.batchAttempts, batchBackoffMs: config.batchBackoffMs },
       {
         concurrency: config.workerConcurrency,
-        attempts: 3,
+        attempts: IN_PROCESS_JOB_ATTEMPTS,
         backoffMs: config.batchBackoffMs,
         log: (msg, err) => log('warn', msg, err),
       },
     );
   }
-
-  const inputRef = (id: string) => relative(config.dataDir, join(jobDir(config.dataDir, id), files.input));
+  const deps: JobsDeps = { config, store, queue };
 
   // Jobs queued or running when the gateway last stopped: resume them. In
-  // Redis mode this runs whenever the connection is (re)established, without
-  // delaying the start; re-adding a job BullMQ already holds is a no-op.
+  // Redis mode this runs now if connected and whenever the connection is
+  // (re)established; re-adding a job BullMQ already holds is a no-op.
   const resume = async () => {
     try {
       for (const rec of await store.all()) {
         if (ACTIVE.includes(rec.status)) {
-          await queue.enqueue({ job_id: rec.job_id, owner: rec.owner, input: inputRef(rec.job_id) });
+          await queue.enqueue({ job_id: rec.job_id, owner: rec.owner, input: inputRef(config.dataDir, rec.job_id) });
         }
       }
     } catch (err) {
       log('warn', 'could not resume bulk jobs', err);
     }
   };
-  if (redis) redis.on('ready', () => void resume());
-  else await resume();
+  const onReady = () => void resume();
+  if (redis) {
+    redis.on('ready', onReady);
+    if (redis.status === 'ready') void resume();
+  } else await resume();
 
   const stopCleanup = startCleanup(store, config.dataDir, config.resultTtlDays, config.cleanupIntervalMs, (err) =>
     log('warn', 'bulk clean-up failed', err),
@@ -107,58 +99,20 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
   return {
     mode: redis ? 'redis' : 'in-process',
     config,
-    store,
-    queue,
-
-    async stage() {
-      const id = randomUUID();
-      const dir = join(tmpRoot(config.dataDir), id);
-      await mkdir(join(dir, files.batches), { recursive: true });
-      return { id, dir, discard: () => rm(dir, { recursive: true, force: true }) };
-    },
-
-    async commit(staging, owner, spec, ingested) {
-      const id = staging.id;
-      const full: JobSpec = { ...spec, columns: ingested.columns, total_rows: ingested.total_rows };
-      const final = jobDir(config.dataDir, id);
-      try {
-        await writeFile(join(staging.dir, files.spec), JSON.stringify(full));
-        await rename(staging.dir, final);
-        await store.create({
-          job_id: id,
-          owner,
-          status: 'queued',
-          total_rows: ingested.total_rows,
-          processed: 0,
-          successful: 0,
-          failed: 0,
-          render_ms: 0,
-          created_at: new Date().toISOString(),
-          started_at: null,
-          finished_at: null,
-        });
-        await queue.enqueue({ job_id: id, owner, input: inputRef(id) });
-      } catch (err) {
-        await store.remove(id).catch(() => undefined);
-        await rm(final, { recursive: true, force: true });
-        await staging.discard();
-        throw err;
-      }
-      return { job_id: id, status: 'queued', total_rows: ingested.total_rows, invalid_rows: ingested.invalid_rows };
-    },
-
-    async remove(id) {
-      await store.transition(id, ACTIVE, { status: 'cancelled', finished_at: new Date().toISOString() });
-      await queue.discard(id);
-      await store.remove(id);
-      await rm(jobDir(config.dataDir, id), { recursive: true, force: true });
-    },
-
+    submitCsv: (owner, receive) => submitCsv(deps, owner, receive),
+    submitItems: (owner, body) => submitItems(deps, owner, body),
+    get: (owner, id) => getJob(deps, owner, id),
+    list: (owner, query) => listJobs(deps, owner, query),
+    stats: (owner) => jobStats(deps, owner),
+    cancel: (owner, id) => cancelJob(deps, owner, id),
+    remove: (owner, id) => removeJob(deps, owner, id),
+    results: (owner, id, format) => jobResults(deps, owner, id, format),
+    unavailable: (err) => (redis ? isRedisOutage(err, redis) : false),
     async close() {
       stopCleanup();
+      redis?.off('ready', onReady);
       await queue.close();
       await store.close();
-      if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
 }

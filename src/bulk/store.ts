@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobStatus, JobView } from './schema.js';
+import { JOB_STATUSES, type JobStatus, type JobView } from './schema.js';
 import { files, isJobId, jobDir, jobsRoot } from './paths.js';
 
 export interface JobRecord {
@@ -30,6 +30,35 @@ export type StatusPatch = Partial<Pick<JobRecord, 'started_at' | 'finished_at' |
 export const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 export const ACTIVE: readonly JobStatus[] = ['queued', 'processing'];
 
+/** One page of an owner's jobs, newest first; `page` counts from 1. */
+export interface PageQuery {
+  owner: string;
+  page: number;
+  limit: number;
+  status?: JobStatus;
+}
+
+export interface JobPage {
+  jobs: JobRecord[];
+  /** Jobs matching the query on every page. */
+  total: number;
+}
+
+/** An owner's jobs counted by status, and their counters summed. */
+export interface OwnerTotals {
+  by_status: Record<JobStatus, number>;
+  successful: number;
+  failed: number;
+  render_ms: number;
+}
+
+export const noJobs = (): OwnerTotals => ({
+  by_status: Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>,
+  successful: 0,
+  failed: 0,
+  render_ms: 0,
+});
+
 export interface JobStore {
   create(rec: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
@@ -37,8 +66,10 @@ export interface JobStore {
   progress(id: string, p: Progress): Promise<boolean>;
   /** Changes the status only when it is one of `from`; true when it did. */
   transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean>;
-  /** One owner's jobs, newest first. */
-  list(owner: string): Promise<JobRecord[]>;
+  /** One page of an owner's jobs, newest first, optionally of one status. */
+  list(query: PageQuery): Promise<JobPage>;
+  /** An owner's jobs by status and their summed counters (the stats endpoint). */
+  totals(owner: string): Promise<OwnerTotals>;
   /** Every job, oldest first (resume and clean-up). */
   all(): Promise<JobRecord[]>;
   /** Forgets the record; the job's files are the caller's to remove. */
@@ -67,11 +98,13 @@ const newestFirst = (a: JobRecord, b: JobRecord) =>
   b.created_at.localeCompare(a.created_at) || b.job_id.localeCompare(a.job_id);
 
 /**
- * Records as `jobs/<id>/job.json`, cached in memory. Only one process (the
- * gateway) may use it; writes to one job are serialised and atomic.
+ * Records as `jobs/<id>/job.json`, cached in memory and indexed by owner.
+ * Only one process (the gateway) may use it; writes to one job are
+ * serialised and atomic.
  */
 export class FileJobStore implements JobStore {
   private readonly cache = new Map<string, JobRecord>();
+  private readonly byOwner = new Map<string, Set<string>>();
   private readonly chains = new Map<string, Promise<unknown>>();
 
   private constructor(private readonly dataDir: string) {}
@@ -83,13 +116,28 @@ export class FileJobStore implements JobStore {
     for (const id of await readdir(root)) {
       if (!isJobId(id)) continue;
       try {
-        const rec = JSON.parse(await readFile(join(root, id, files.record), 'utf8')) as JobRecord;
-        store.cache.set(id, rec);
+        store.index(JSON.parse(await readFile(join(root, id, files.record), 'utf8')) as JobRecord);
       } catch {
         // A directory without a record is an unfinished upload; clean-up removes it.
       }
     }
     return store;
+  }
+
+  private index(rec: JobRecord): void {
+    this.cache.set(rec.job_id, rec);
+    let ids = this.byOwner.get(rec.owner);
+    if (!ids) this.byOwner.set(rec.owner, (ids = new Set()));
+    ids.add(rec.job_id);
+  }
+
+  private owned(owner: string): JobRecord[] {
+    const out: JobRecord[] = [];
+    for (const id of this.byOwner.get(owner) ?? []) {
+      const rec = this.cache.get(id);
+      if (rec) out.push(rec);
+    }
+    return out;
   }
 
   private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -111,7 +159,7 @@ export class FileJobStore implements JobStore {
   }
 
   async create(rec: JobRecord): Promise<void> {
-    this.cache.set(rec.job_id, { ...rec });
+    this.index({ ...rec });
     await this.serial(rec.job_id, () => this.write(rec));
   }
 
@@ -138,8 +186,23 @@ export class FileJobStore implements JobStore {
     return true;
   }
 
-  async list(owner: string): Promise<JobRecord[]> {
-    return [...this.cache.values()].filter((r) => r.owner === owner).sort(newestFirst);
+  async list(q: PageQuery): Promise<JobPage> {
+    const jobs = this.owned(q.owner)
+      .filter((r) => !q.status || r.status === q.status)
+      .sort(newestFirst);
+    const start = (q.page - 1) * q.limit;
+    return { jobs: jobs.slice(start, start + q.limit).map((r) => ({ ...r })), total: jobs.length };
+  }
+
+  async totals(owner: string): Promise<OwnerTotals> {
+    const t = noJobs();
+    for (const r of this.owned(owner)) {
+      t.by_status[r.status]++;
+      t.successful += r.successful;
+      t.failed += r.failed;
+      t.render_ms += r.render_ms;
+    }
+    return t;
   }
 
   async all(): Promise<JobRecord[]> {
@@ -147,7 +210,9 @@ export class FileJobStore implements JobStore {
   }
 
   async remove(id: string): Promise<void> {
+    const rec = this.cache.get(id);
     this.cache.delete(id);
+    if (rec) this.byOwner.get(rec.owner)?.delete(id);
     await this.serial(id, () => rm(join(jobDir(this.dataDir, id), files.record), { force: true }));
   }
 

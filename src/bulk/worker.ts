@@ -3,7 +3,8 @@
  * DATA_DIR. A job killed mid-way (SIGKILL) is found by the stalled-job check
  * of a live worker after `lockDuration` and resumes from its last saved batch;
  * `stop()` (SIGTERM) takes no new job and hands the running ones back after
- * their current batch.
+ * their current batch. One patient Redis client serves the job store and
+ * BullMQ's Worker, which adds the blocking connection it needs of its own.
  */
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { BulkConfig } from './config.js';
@@ -11,6 +12,7 @@ import type { QueuedJob } from './queue.js';
 import { durabilityWarnings, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from '../infra/redis.js';
 import { RedisJobStore } from './redis-store.js';
 import { runJob } from './runner.js';
+import { ACTIVE } from './store.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -22,13 +24,11 @@ export interface BulkWorker {
 
 export async function startWorker(config: BulkConfig, redisUrl: string, log: Log): Promise<BulkWorker> {
   const connection = workerRedis(redisUrl);
-  const storeRedis = workerRedis(redisUrl);
   connection.on('error', (err: Error) => log('warn', `redis: ${err.message}`));
-  storeRedis.on('error', () => undefined);
-  const store = new RedisJobStore(storeRedis);
+  const store = new RedisJobStore(connection);
   let stopping = false;
 
-  for (const w of await durabilityWarnings(storeRedis)) log('warn', `WARNING: ${w}`);
+  for (const w of await durabilityWarnings(connection)) log('warn', `WARNING: ${w}`);
 
   const processor = async (job: Job<QueuedJob>, token?: string) => {
     const id = job.data.job_id;
@@ -64,7 +64,7 @@ export async function startWorker(config: BulkConfig, redisUrl: string, log: Log
       .then(async (final) => {
         if (!final) return;
         const patch = { status: 'failed' as const, error: err.message, finished_at: new Date().toISOString() };
-        await store.transition(job.data.job_id, ['queued', 'processing'], patch);
+        await store.transition(job.data.job_id, ACTIVE, patch);
       })
       .catch((e: Error) => log('error', `could not record the failure of job ${job.data.job_id}: ${e.message}`));
   });
@@ -75,7 +75,9 @@ export async function startWorker(config: BulkConfig, redisUrl: string, log: Log
     async stop() {
       stopping = true;
       await worker.close();
-      await Promise.all([connection.quit().catch(() => undefined), storeRedis.quit().catch(() => undefined)]);
+      // BullMQ leaves a client it was given open: it is ours to close (QUIT would wait for an absent Redis).
+      if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+      else connection.disconnect();
     },
   };
 }

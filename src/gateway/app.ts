@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { AjvCompiler } from '@fastify/ajv-compiler';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type RawRequestDefaultExpression } from 'fastify';
+import Fastify, { type FastifyInstance, type RawRequestDefaultExpression } from 'fastify';
 import type { Config } from './config.js';
 import { batchMaxItems } from '../lib/index.js';
 import auth from './plugins/auth.js';
+import { loggerOptions } from './logger.js';
 import errors, { formatSchemaErrors } from './plugins/errors.js';
 import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
@@ -19,6 +19,7 @@ import bulk from './routes/bulk.js';
 import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
 import health from './routes/health.js';
+import { buildValidator } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,31 +36,11 @@ export interface BuildOptions {
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
-/** Never logged: the API key, in either header. */
-export const REDACT = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-];
-
-function loggerOptions(config: Config, logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
-  if (logger === false) return false;
-  const base = { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } };
-  return typeof logger === 'object' ? { ...base, ...logger } : base;
-}
-
 /** A client's x-request-id when it is short and plain, else a new UUID. */
 function genReqId(req: RawRequestDefaultExpression): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }
-
-const buildAjv = AjvCompiler();
-/** Bodies are never coerced nor stripped: an unknown field or a wrong type is a 400. */
-const BODY_AJV = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } as const;
-/** Query strings and params arrive as text: numbers are coerced, unknown fields still refused. */
-const QUERY_AJV = { coerceTypes: 'array', removeAdditional: false, useDefaults: false, allErrors: false } as const;
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -73,17 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Plugins that wait for Redis at start do so for a bounded time of their own; let them.
     pluginTimeout: 30_000,
     schemaErrorFormatter: formatSchemaErrors,
-    schemaController: {
-      compilersFactory: {
-        buildValidator: ((externalSchemas: Parameters<typeof buildAjv>[0]) => {
-          // At run time Fastify calls the compiler with the route ({ schema, httpPart, ... }).
-          type Compile = (route: { httpPart?: string }) => unknown;
-          const body = buildAjv(externalSchemas, { customOptions: BODY_AJV }) as unknown as Compile;
-          const other = buildAjv(externalSchemas, { customOptions: QUERY_AJV }) as unknown as Compile;
-          return (route: { httpPart?: string }) => (route.httpPart === 'body' ? body(route) : other(route));
-        }) as unknown as typeof buildAjv,
-      },
-    },
+    schemaController: { compilersFactory: { buildValidator } },
   });
 
   if (config.batchMaxItems > batchMaxItems()) {

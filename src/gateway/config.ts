@@ -1,70 +1,77 @@
 /**
- * The gateway's settings, read once from the environment and checked: a bad
- * value stops the start with a message naming the variable and the accepted
- * range. API keys are kept only as SHA-256 hashes, each with a name (its id).
+ * The gateway's settings: one TypeBox schema of its environment variables
+ * (its own, the bulk jobs' and the Node API's), read once by `loadEnv`, then
+ * shaped into `Config`. A bad value stops the start with a message naming the
+ * variable and what it accepts. API keys are kept only as SHA-256 hashes,
+ * each with a name (its id).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { loadBulkConfig, type BulkConfig } from '../bulk/config.js';
+import { BulkEnv, bulkConfig, type BulkConfig } from '../bulk/config.js';
+import { LogLevel, RedisUrl } from '../infra/common-env.js';
+import { ConfigError, loadEnv } from '../infra/env.js';
+import { LibraryEnv, librarySettings } from '../infra/library-env.js';
+import type { Settings } from '../lib/index.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** Keys shorter than this are refused: a short key is guessable (failed logins are limited, not impossible). */
+export const MIN_KEY_LENGTH = 16;
+export const MAX_KEY_LENGTH = 512;
 
-export const ApiKeyEntry = Type.Object({
+const WINDOW_MIN = 1;
+const WINDOW_MAX = 86_400_000;
+const DURATION = '^\\d+(?:\\.\\d+)?\\s*[A-Za-z]*$';
+
+export const GatewayEnv = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  API_KEYS: Type.Optional(Type.String()),
+  API_KEYS_FILE: Type.Optional(Type.String()),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 100 }),
+  RATE_LIMIT_WINDOW: Type.String({ pattern: DURATION, default: '60000', accepts: WINDOW_ACCEPTS() }),
+  BATCH_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+  REDIS_URL: Type.Optional(RedisUrl),
+  LOG_LEVEL: LogLevel,
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 72_000 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  ...BulkEnv.properties,
+  ...LibraryEnv.properties,
+});
+
+function WINDOW_ACCEPTS(): string {
+  return `a duration from ${WINDOW_MIN} ms to ${WINDOW_MAX} ms, as milliseconds or with a unit (e.g. "30s", "1 minute")`;
+}
+
+export interface ApiKeyEntry {
   /** A name for the key: logged, used as the rate-limit bucket and as the owner of jobs. Never the key. */
-  id: Type.String({ minLength: 1, maxLength: 128 }),
+  id: string;
   /** SHA-256 of the key, lower-case hex. */
-  hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-});
+  hash: string;
+}
 
-export const ConfigSchema = Type.Object({
-  port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  host: Type.String({ minLength: 1 }),
-  apiKeys: Type.Array(ApiKeyEntry, { minItems: 1 }),
+export interface Config extends BulkConfig {
+  port: number;
+  host: string;
+  apiKeys: ApiKeyEntry[];
   /** Set only when no key was configured: the key made at start, to print once. */
-  generatedApiKey: Type.Optional(Type.String()),
-  rateLimitMax: Type.Integer({ minimum: 1 }),
+  generatedApiKey?: string;
+  rateLimitMax: number;
   /** Milliseconds. */
-  rateLimitWindow: Type.Integer({ minimum: 1 }),
-  batchMaxItems: Type.Integer({ minimum: 1, maximum: 10_000 }),
-  batchTimeoutMs: Type.Integer({ minimum: 1 }),
-  redisUrl: Type.Optional(Type.String()),
-  logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
-  bodyLimit: Type.Integer({ minimum: 1024 }),
-  requestTimeoutMs: Type.Integer({ minimum: 0 }),
-  keepAliveTimeoutMs: Type.Integer({ minimum: 1 }),
-  shutdownTimeoutMs: Type.Integer({ minimum: 1 }),
-  trustProxy: Type.Boolean(),
-});
-
-/** Bulk-job settings (DATA_DIR, MAX_UPLOAD_BYTES, MAX_ROWS, RESULT_TTL_DAYS, WORKER_CONCURRENCY...): src/bulk/config.ts. */
-export type Config = Static<typeof ConfigSchema> & BulkConfig;
-export type ApiKeyEntry = Static<typeof ApiKeyEntry>;
-
-type Env = NodeJS.ProcessEnv;
-
-function raw(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-export function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return n;
-}
-
-export function boolVar(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new RangeError(`${name} must be one of true, false, 1, 0, yes, no, on, off, got "${env[name]}"`);
+  rateLimitWindow: number;
+  batchMaxItems: number;
+  batchTimeoutMs: number;
+  redisUrl?: string;
+  logLevel: Static<typeof LogLevel>;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  trustProxy: boolean;
+  /** What the entry point passes to the Node API's `configure()`. */
+  library: Required<Settings>;
 }
 
 const UNITS: Record<string, number> = {
@@ -84,18 +91,13 @@ const UNITS: Record<string, number> = {
   hours: 3_600_000,
 };
 
-/** A duration as milliseconds ("60000") or with a unit ("30s", "1 minute", "2 hours"). */
-export function durationVar(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
+/** RATE_LIMIT_WINDOW as milliseconds ("60000") or with a unit ("30s", "1 minute", "2 hours"). */
+function windowMs(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
-  const unit = match?.[2]?.toLowerCase() || 'ms';
-  const factor = UNITS[unit];
+  const factor = UNITS[match?.[2]?.toLowerCase() || 'ms'];
   const ms = match && factor ? Math.round(Number(match[1]) * factor) : NaN;
-  if (!Number.isFinite(ms) || ms < min || ms > max) {
-    throw new RangeError(
-      `${name} must be a duration from ${min} ms to ${max} ms, as milliseconds or with a unit (e.g. "30s", "1 minute"), got "${value}"`,
-    );
+  if (!Number.isFinite(ms) || ms < WINDOW_MIN || ms > WINDOW_MAX) {
+    throw new ConfigError(`RATE_LIMIT_WINDOW must be ${WINDOW_ACCEPTS()}, got "${value}"`);
   }
   return ms;
 }
@@ -105,35 +107,36 @@ export function sha256hex(text: string): string {
 }
 
 /** Keys from API_KEYS (comma-separated) and API_KEYS_FILE (`name:sha256hex` per line). */
-function apiKeys(env: Env): { keys: ApiKeyEntry[]; generated?: string } {
+function apiKeys(list: string | undefined, file: string | undefined): { keys: ApiKeyEntry[]; generated?: string } {
   const keys: ApiKeyEntry[] = [];
-  const list = raw(env, 'API_KEYS');
   if (list !== undefined) {
     for (const [i, part] of list.split(',').entries()) {
       const key = part.trim();
       if (key === '') continue;
-      if (/\s/.test(key) || key.length > 512) {
-        throw new RangeError(`API_KEYS entry ${i + 1} must be 1 to 512 characters without spaces`);
+      if (/\s/.test(key)) throw new ConfigError(`API_KEYS entry ${i + 1} contains a space; keys have none`);
+      if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH) {
+        throw new ConfigError(
+          `API_KEYS entry ${i + 1} must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters long, got ${key.length}`,
+        );
       }
       const hash = sha256hex(key);
       // A stable name that reveals nothing usable: the first 12 hex digits of the hash.
       keys.push({ id: `key-${hash.slice(0, 12)}`, hash });
     }
   }
-  const file = raw(env, 'API_KEYS_FILE');
   if (file !== undefined) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`API_KEYS_FILE "${file}" cannot be read: ${(err as Error).message}`);
+      throw new ConfigError(`API_KEYS_FILE "${file}" cannot be read: ${(err as Error).message}`);
     }
     for (const [i, line] of text.split(/\r?\n/).entries()) {
       const entry = line.trim();
       if (entry === '' || entry.startsWith('#')) continue;
       const match = /^([A-Za-z0-9._@-]{1,128}):([0-9a-fA-F]{64})$/.exec(entry);
       if (!match) {
-        throw new RangeError(
+        throw new ConfigError(
           `API_KEYS_FILE line ${i + 1} must be "name:sha256hex" (name of 1 to 128 letters, digits, ._@-; 64 hex digits)`,
         );
       }
@@ -142,7 +145,7 @@ function apiKeys(env: Env): { keys: ApiKeyEntry[]; generated?: string } {
   }
   const ids = new Set<string>();
   for (const k of keys) {
-    if (ids.has(k.id)) throw new RangeError(`API key name "${k.id}" is used twice (API_KEYS / API_KEYS_FILE)`);
+    if (ids.has(k.id)) throw new ConfigError(`API key name "${k.id}" is used twice (API_KEYS / API_KEYS_FILE)`);
     ids.add(k.id);
   }
   if (keys.length > 0) return { keys };
@@ -150,55 +153,28 @@ function apiKeys(env: Env): { keys: ApiKeyEntry[]; generated?: string } {
   return { keys: [{ id: 'generated', hash: sha256hex(generated) }], generated };
 }
 
-function redisUrl(env: Env): string | undefined {
-  const value = raw(env, 'REDIS_URL');
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RangeError('REDIS_URL must be a redis:// or rediss:// URL');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new RangeError(`REDIS_URL must be a redis:// or rediss:// URL, got protocol "${url.protocol}"`);
-  }
-  return value;
-}
-
-function logLevel(env: Env): Config['logLevel'] {
-  const value = raw(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new RangeError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
-  }
-  return value as Config['logLevel'];
-}
-
-/** Reads and checks the settings; throws an Error naming the variable and its accepted range. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const host = raw(env, 'HOST') ?? '0.0.0.0';
-  const { keys, generated } = apiKeys(env);
+/** Reads and checks the settings; throws a `ConfigError` naming the variable and what it accepts. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = loadEnv(GatewayEnv, env);
+  const { keys, generated } = apiKeys(e.API_KEYS, e.API_KEYS_FILE);
   const config: Config = {
-    ...loadBulkConfig(env),
-    port: intVar(env, 'PORT', 3003, 0, 65535),
-    host,
+    ...bulkConfig(e),
+    port: e.PORT,
+    host: e.HOST,
     apiKeys: keys,
-    rateLimitMax: intVar(env, 'RATE_LIMIT_MAX', 100, 1, 1_000_000_000),
-    rateLimitWindow: durationVar(env, 'RATE_LIMIT_WINDOW', 60_000, 1, 86_400_000),
-    batchMaxItems: intVar(env, 'BATCH_MAX_ITEMS', 100, 1, 10_000),
-    batchTimeoutMs: intVar(env, 'BATCH_TIMEOUT_MS', 10_000, 1, 600_000),
-    logLevel: logLevel(env),
-    bodyLimit: intVar(env, 'BODY_LIMIT', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000),
-    keepAliveTimeoutMs: intVar(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
-    shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1, 3_600_000),
-    trustProxy: boolVar(env, 'TRUST_PROXY', false),
+    rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitWindow: windowMs(e.RATE_LIMIT_WINDOW),
+    batchMaxItems: e.BATCH_MAX_ITEMS,
+    batchTimeoutMs: e.BATCH_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
+    library: librarySettings(e),
   };
-  const redis = redisUrl(env);
-  if (redis !== undefined) config.redisUrl = redis;
+  if (e.REDIS_URL !== undefined) config.redisUrl = e.REDIS_URL;
   if (generated !== undefined) config.generatedApiKey = generated;
-  if (!Value.Check(ConfigSchema, config)) {
-    const first = Value.Errors(ConfigSchema, config).First();
-    throw new RangeError(`invalid configuration: ${first?.path ?? ''} ${first?.message ?? ''}`.trim());
-  }
   return config;
 }

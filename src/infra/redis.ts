@@ -1,45 +1,82 @@
-/** Redis connections: fail-fast for the gateway, patient for workers (BullMQ needs maxRetriesPerRequest: null). */
-import { Redis } from 'ioredis';
+/**
+ * The one place Redis clients are made. A process opens one client and
+ * shares it: the gateway's (`failFastRedis`) serves rate limits, /ready and
+ * bulk jobs; a worker's (`workerRedis`) serves its job store and BullMQ's
+ * Worker, which adds only the blocking connection it needs of its own.
+ * Connections are named (CLIENT SETNAME) so `CLIENT LIST` shows who is who.
+ */
+import { Redis, ReplyError } from 'ioredis';
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors/index.js';
 
 export const QUEUE_NAME = 'bulk';
 export const QUEUE_PREFIX = 'batchcode';
 
+export const GATEWAY_CONNECTION = 'batchcode:gateway';
+export const WORKER_CONNECTION = 'batchcode:worker';
+
 /**
- * The gateway fails a request quickly rather than hanging it while Redis is
- * away: one retry, a command timeout, a short connect timeout. The offline
- * queue stays on so that the first requests after start wait for the
- * connection instead of failing.
+ * The gateway's client: a request fails within seconds while Redis is away,
+ * it never waits for it.
+ * - `enableOfflineQueue: false`: a command sent while disconnected fails at
+ *   once instead of waiting for a reconnect.
+ * - `maxRetriesPerRequest: 1`: a command caught by a dropped connection is
+ *   sent again once after the reconnect, then fails.
+ * - `socketTimeout`: a Redis that takes a command and does not answer (hung,
+ *   not down) gets its socket closed, so the client's state says so too
+ *   (`status` leaves 'ready') rather than only the one command timing out.
+ * - `connectTimeout` bounds each connection attempt; `retryStrategy`
+ *   reconnects for ever, at most 2 s apart.
  */
-export function gatewayRedis(url: string): Redis {
+export function failFastRedis(url: string): Redis {
   return new Redis(url, {
+    connectionName: GATEWAY_CONNECTION,
+    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: 3000,
+    socketTimeout: 2000,
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
 }
 
+/**
+ * A worker's client: patient, because a worker has no caller waiting.
+ * Commands wait through an outage (offline queue, `maxRetriesPerRequest:
+ * null`, which BullMQ requires of the connections it blocks on) and the
+ * client reconnects for ever, at most 5 s apart.
+ */
 export function workerRedis(url: string): Redis {
   return new Redis(url, {
+    connectionName: WORKER_CONNECTION,
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(200 * times, 5000),
   });
 }
 
-/** Resolves when the client is connected, or rejects after `ms`. */
-export async function ready(redis: Redis, ms = 10_000): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`Redis not reachable within ${ms} ms`)), ms);
-    const onReady = () => done();
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      redis.off('ready', onReady);
-      if (err) reject(err);
-      else resolve();
-    };
-    redis.on('ready', onReady);
-  });
+/** Thrown before a command that would only wait: the client is not connected. */
+export class RedisUnavailableError extends Error {
+  constructor() {
+    super('Redis is not connected');
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * Whether the client can send a command now. The socket can end (Redis
+ * stopped) a moment before the client's status leaves 'ready'; commands sent
+ * in between fail as unwritable, so the socket counts too.
+ */
+export const isConnected = (client: Redis): boolean => client.status === 'ready' && client.stream?.writable === true;
+
+/**
+ * True when `err`, raised by a command on `client`, means Redis could not be
+ * reached, as opposed to Redis refusing the command (a `ReplyError`: a bug or
+ * a misconfiguration, not an outage) or a fault of ours: by the error's class,
+ * else by the client's state.
+ */
+export function isRedisOutage(err: unknown, client: Redis): boolean {
+  if (err instanceof MaxRetriesPerRequestError || err instanceof RedisUnavailableError) return true;
+  if (err instanceof (ReplyError as new () => Error)) return false;
+  return err instanceof Error && !isConnected(client);
 }
 
 /** Warnings for settings that can lose queued jobs: no AOF, or an evicting memory policy. */

@@ -11,6 +11,7 @@ export * from './schema.js';
 export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
+export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
 
 function toResult(id: string, r: NativeResult): BarcodeResult {
   if (r.error_code !== undefined && r.error_code !== null) {
@@ -47,7 +48,7 @@ function assemble(p: Prepared, native: NativeResult[]): BatchResponse {
 
 /**
  * Renders up to `batch_max_items` items concurrently on native threads.
- * A bad item fails only its own result; a malformed call throws a TypeError.
+ * A bad item fails only its own result; a malformed call throws a `BatchcodeError`.
  */
 export async function renderBatch(items: BarcodeRequest[], options?: BatchOptions): Promise<BatchResponse> {
   const p = prepare(items, options);

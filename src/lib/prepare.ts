@@ -1,11 +1,12 @@
 /**
  * A call's items checked one by one before they cross to the native side:
  * an item that fails validation fails alone, with the field named; a
- * malformed call throws a TypeError.
+ * malformed call throws a `BatchcodeError`.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { BatchcodeError } from './errors.js';
 import type { NativeRequest } from './native.js';
-import { BarcodeRequest, MAX_CONCURRENT, type BarcodeFailure, type BatchOptions } from './schema.js';
+import { BarcodeRequest, BatchOptions, MAX_CONCURRENT, type BarcodeFailure } from './schema.js';
 import { batchMaxItems } from './settings.js';
 
 const checkRequest = TypeCompiler.Compile(BarcodeRequest);
@@ -40,22 +41,33 @@ export function invalidResult(id: string, message: string): BarcodeFailure {
   return { id, success: false, error: { code: 'INVALID_REQUEST', message } };
 }
 
-function checkBatchOptions(options: BatchOptions | undefined): void {
-  const mc = options?.max_concurrent;
-  if (mc !== undefined && (!Number.isInteger(mc) || mc < 1 || mc > MAX_CONCURRENT)) {
-    throw new TypeError(`max_concurrent must be a whole number from 1 to ${MAX_CONCURRENT}, got ${mc}`);
-  }
+const checkOptions = TypeCompiler.Compile(BatchOptions);
+
+/** The batch options: an object of known keys, each in range, or nothing. */
+function checkBatchOptions(options: unknown): void {
+  if (options === undefined || checkOptions.Check(options)) return;
+  const first = checkOptions.Errors(options).First();
+  const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
+  const v: unknown = first?.value;
+  const got = v === undefined ? '' : `, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`;
+  throw new BatchcodeError(
+    'INVALID_BATCH_OPTION',
+    `${field}: ${first?.message ?? 'must be an object'}${got} (max_concurrent is a whole number from 1 to ${MAX_CONCURRENT}, include_metadata a boolean)`,
+  );
 }
 
 export function prepare(items: unknown, options: BatchOptions | undefined): Prepared {
   const started = performance.now();
   checkBatchOptions(options);
-  if (!Array.isArray(items)) throw new TypeError('items must be an array of barcode requests');
+  if (!Array.isArray(items)) throw new BatchcodeError('INVALID_ITEMS', 'items must be an array of barcode requests');
   const maxItems = batchMaxItems();
   if (items.length > maxItems) {
-    throw new TypeError(`a batch holds at most ${maxItems} items, got ${items.length}`);
+    throw new BatchcodeError(
+      'TOO_MANY_ITEMS',
+      `a batch holds at most ${maxItems} items (batch_max_items), got ${items.length}`,
+    );
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   const ids: string[] = [];
   const slots: (number | string)[] = [];
   const toNative: NativeRequest[] = [];
@@ -63,8 +75,14 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
     const given = (item as { id?: unknown } | null)?.id;
     const id = typeof given === 'string' && given.length > 0 ? given : String(index);
     if (typeof given === 'string') {
-      if (seen.has(given)) throw new TypeError(`items[${index}].id "${given}" is used twice; ids must be unique`);
-      seen.add(given);
+      const before = seen.get(given);
+      if (before !== undefined) {
+        throw new BatchcodeError(
+          'DUPLICATE_ID',
+          `items[${index}].id ${JSON.stringify(given)} is already used by items[${before}]; ids must be unique within a batch`,
+        );
+      }
+      seen.set(given, index);
     }
     ids.push(id);
     const error = schemaError(item);

@@ -4,56 +4,42 @@
  * use the same objects.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { BARCODE_TYPES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
 
-/** Every value `barcode_type` accepts; the native dispatch table has the same names. */
-export const BARCODE_TYPES = [
-  'qr',
-  'microqr',
-  'datamatrix',
-  'gs1_datamatrix',
-  'pdf417',
-  'aztec',
-  'code128',
-  'gs1_128',
-  'ean13',
-  'ean8',
-  'upca',
-  'upce',
-  'code39',
-  'code93',
-  'itf',
-  'itf14',
-  'codabar',
-] as const;
-export const MAX_DATA_LENGTH = 8192;
-export const MAX_CONCURRENT = 20;
-export const MAX_IMAGE_PX = 4096;
+// Names and bounds are the Rust core's, generated into ./facts.ts; the MAX_* shorthands keep older importers compiling.
+export { BARCODE_TYPES, ERROR_CODES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS, SETTINGS } from './facts.js';
+export const MAX_DATA_LENGTH = LIMITS.data_length.max;
+export const MAX_CONCURRENT = LIMITS.max_concurrent.max;
+export const MAX_IMAGE_PX = LIMITS.width.max;
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const range = (limit: { min: number; max: number }) => ({ minimum: limit.min, maximum: limit.max });
 
 export const BarcodeType = literals(BARCODE_TYPES);
-export const Format = literals(['svg', 'png'] as const);
-export const ErrorCorrection = literals(['L', 'M', 'Q', 'H'] as const);
+export const Format = literals(FORMATS);
+export const ErrorCorrection = literals(ERROR_CORRECTION_LEVELS);
 
 const HEX_COLOUR = '^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
 
 export const RenderOptions = Type.Object(
   {
     width: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_IMAGE_PX, description: 'Image width in pixels, quiet zone included.' }),
+      Type.Integer({ ...range(LIMITS.width), description: 'Image width in pixels, quiet zone included.' }),
     ),
     height: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_IMAGE_PX, description: 'Image height in pixels; defaults from width.' }),
+      Type.Integer({ ...range(LIMITS.height), description: 'Image height in pixels; defaults from width.' }),
     ),
     margin: Type.Optional(
       Type.Integer({
-        minimum: 0,
-        maximum: 64,
+        ...range(LIMITS.margin),
         description: 'Quiet zone in modules (QR 4; linear codes keep their spec quiet zones, e.g. EAN-13 11/7).',
       }),
     ),
     module_width: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 100, description: 'Pixels per module, instead of deriving it from width.' }),
+      Type.Integer({
+        ...range(LIMITS.module_width),
+        description: 'Pixels per module, instead of deriving it from width.',
+      }),
     ),
     error_correction: Type.Optional(ErrorCorrection),
     foreground: Type.Optional(Type.String({ pattern: HEX_COLOUR, description: '#RGB, #RRGGBB or #RRGGBBAA.' })),
@@ -74,7 +60,7 @@ export const BarcodeRequest = Type.Object(
   {
     id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     barcode_type: BarcodeType,
-    data: Type.String({ maxLength: MAX_DATA_LENGTH }),
+    data: Type.String({ maxLength: LIMITS.data_length.max }),
     format: Type.Optional(Format),
     options: Type.Optional(RenderOptions),
   },
@@ -83,7 +69,7 @@ export const BarcodeRequest = Type.Object(
 
 export const BatchOptions = Type.Object(
   {
-    max_concurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_CONCURRENT })),
+    max_concurrent: Type.Optional(Type.Integer(range(LIMITS.max_concurrent))),
     include_metadata: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -14,7 +14,7 @@ t.test(
     t.match(out, /appendonly/);
     t.match(out, /noeviction/);
     t.match(out, /healthcheck:/);
-    t.match(out, /dist\/worker\.js/);
+    t.match(out, /dist\/bin\/worker\.js/);
   },
 );
 

@@ -24,6 +24,40 @@ t.test('should sanitise file names', async (t) => {
   }
 });
 
+t.test('should refuse Windows device names as the first part of a name, whatever follows', async (t) => {
+  const cases: [raw: string, ext: string | undefined, stem: string][] = [
+    ['CON', undefined, '_CON'],
+    ['nul', 'png', '_nul'],
+    ['NUL.png', 'png', '_NUL'],
+    ['NUL.png', 'svg', '_NUL.png'],
+    ['com1.txt', 'png', '_com1.txt'],
+    ['Com9.tar.gz', 'png', '_Com9.tar.gz'],
+    ['lpt9.tar', 'png', '_lpt9.tar'],
+    ['aux.', 'png', '_aux'],
+    ['AUX..x', 'png', '_AUX.x'],
+    ['prn.whatever', undefined, '_prn.whatever'],
+    ['com\u00b9.txt', 'png', '_com1.txt'],
+    ['LPT\u00b3', 'png', '_LPT3'],
+    ['conin$', 'png', 'conin'],
+    ['CONOUT$.log', 'png', 'CONOUT-.log'],
+    ['console.txt', 'png', 'console.txt'],
+    ['com10.txt', 'png', 'com10.txt'],
+    ['nul-file.png', 'png', 'nul-file'],
+    ['my.nul.png', 'png', 'my.nul'],
+    [`nul.${'x'.repeat(200)}`, 'png', `_nul.${'x'.repeat(MAX_NAME - 5)}`],
+  ];
+  const device = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(\.|$)/i;
+  for (const [raw, ext, stem] of cases) {
+    const got = sanitizeStem(raw, ext);
+    t.equal(got, stem, JSON.stringify(raw));
+    t.notMatch(got, device, `${JSON.stringify(raw)} is no device`);
+    t.ok(got.length <= MAX_NAME);
+  }
+  const names = new NameAllocator();
+  t.equal(names.allocate('com1.txt', 'row-1', 'png'), '_com1.txt.png', 'the ZIP entry name');
+  t.equal(names.allocate('NUL', 'row-2', 'png'), '_NUL.png');
+});
+
 t.test('should make names unique within a job', async (t) => {
   const names = new NameAllocator();
   t.equal(names.allocate('Item', 'row-1', 'png'), 'Item.png');

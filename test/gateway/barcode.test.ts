@@ -7,7 +7,8 @@ t.test('should answer an SVG for GET with cache headers', async (t) => {
   const res = await app.inject({ url: '/api/barcodes/qr?data=hello%20world', headers: auth });
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'image/svg+xml; charset=utf-8');
-  t.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  t.equal(res.headers['cache-control'], 'private, max-age=31536000, immutable');
+  t.equal(res.headers.vary, 'x-api-key, authorization');
   t.match(res.headers.etag, /^"[\w-]{32}"$/);
   t.equal(res.headers['x-content-type-options'], 'nosniff');
   t.equal(await decode(res.body), 'hello world');
@@ -36,25 +37,84 @@ t.test('should answer an image for POST /api/barcodes', async (t) => {
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'image/png');
   t.equal(await decode(res.rawPayload), 'posted');
+  t.match(res.headers.etag, /^"[\w-]{32}"$/);
   const get = await app.inject({ url: '/api/barcodes/qr?data=posted&format=png&width=200', headers: auth });
   t.equal(get.headers.etag, res.headers.etag, 'the same request has the same tag by either route');
 });
 
-t.test('should answer 304 when If-None-Match matches', async (t) => {
+t.test('should answer 304 on GET and HEAD when If-None-Match matches', async (t) => {
   const app = await gateway(t);
   const url = '/api/barcodes/qr?data=etag&width=120';
   const first = await app.inject({ url, headers: auth });
+  t.equal(first.statusCode, 200);
   const etag = first.headers.etag as string;
-  for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
-    const res = await app.inject({ url, headers: { ...auth, 'if-none-match': ifNoneMatch } });
-    t.equal(res.statusCode, 304, ifNoneMatch);
-    t.equal(res.body, '');
-    t.equal(res.headers.etag, etag);
-    t.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  t.match(etag, /^"[\w-]{32}"$/);
+  for (const method of ['GET', 'HEAD'] as const) {
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await app.inject({ method, url, headers: { ...auth, 'if-none-match': ifNoneMatch } });
+      t.equal(res.statusCode, 304, `${method} ${ifNoneMatch}`);
+      t.equal(res.body, '');
+      t.equal(res.headers.etag, etag);
+      t.equal(res.headers['cache-control'], 'private, max-age=31536000, immutable');
+      t.equal(res.headers.vary, 'x-api-key, authorization');
+    }
   }
   const changed = await app.inject({ url: `${url}0`, headers: { ...auth, 'if-none-match': etag } });
   t.equal(changed.statusCode, 200, 'another request has another tag');
   t.not(changed.headers.etag, etag);
+  t.ok(changed.body.startsWith('<svg'), 'and its image');
+});
+
+t.test('should answer the 4xx of a failing request whatever If-None-Match says', async (t) => {
+  const app = await gateway(t);
+  // 4006381333931 is a valid EAN-13; ...932 has a wrong check digit.
+  const bad = { barcode_type: 'ean13', data: '4006381333932' };
+  for (const ifNoneMatch of ['*', '"anything"']) {
+    const headers = { ...auth, 'if-none-match': ifNoneMatch };
+    const get = await app.inject({ url: `/api/barcodes/ean13?data=${bad.data}`, headers });
+    t.equal(get.statusCode, 422, `GET ${ifNoneMatch}`);
+    t.match(get.json().message, /check digit/i);
+    t.notOk(get.headers.etag, 'no tag for an image that does not exist');
+    const post = await app.inject({ method: 'POST', url: '/api/barcodes', headers, payload: bad });
+    t.equal(post.statusCode, 422, `POST ${ifNoneMatch}`);
+    const invalid = await app.inject({ url: '/api/barcodes/ean13?data=4006381333931&width=0', headers });
+    t.equal(invalid.statusCode, 400, `GET with a bad width and ${ifNoneMatch}`);
+  }
+  const good = await app.inject({
+    url: '/api/barcodes/ean13?data=4006381333931',
+    headers: { ...auth, 'if-none-match': '*' },
+  });
+  t.equal(good.statusCode, 304, 'the valid code exists, so * matches');
+});
+
+t.test('should answer 412 to a POST whose If-None-Match matches', async (t) => {
+  const app = await gateway(t);
+  const payload = { barcode_type: 'qr', data: 'post etag', format: 'png' };
+  const first = await app.inject({ method: 'POST', url: '/api/barcodes', headers: auth, payload });
+  t.equal(first.statusCode, 200);
+  const etag = first.headers.etag as string;
+  t.match(etag, /^"[\w-]{32}"$/);
+  for (const ifNoneMatch of [etag, `W/${etag}`, '*']) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/barcodes',
+      headers: { ...auth, 'if-none-match': ifNoneMatch },
+      payload,
+    });
+    t.equal(res.statusCode, 412, ifNoneMatch);
+    t.match(res.json(), { statusCode: 412, error: 'Precondition Failed', message: /^If-None-Match matches/ });
+    t.notOk(res.headers['cache-control'], 'an error is not cached');
+  }
+  const other = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes',
+    headers: { ...auth, 'if-none-match': '"other"' },
+    payload,
+  });
+  t.equal(other.statusCode, 200, 'a tag that does not match renders');
+  t.equal(await decode(other.rawPayload), 'post etag');
+  t.equal(other.headers['cache-control'], 'private, max-age=31536000, immutable');
+  t.equal(other.headers.vary, 'x-api-key, authorization');
 });
 
 t.test('should answer 400 naming the query or body field', async (t) => {
@@ -144,6 +204,8 @@ t.test('should not let an attacker inject markup into the SVG', async (t) => {
   t.equal(await decode(result.svg), '<script>alert(1)</script>"&');
 
   const single = await app.inject({ url: '/api/barcodes/qr?data=%3Cscript%3Ealert(1)%3C%2Fscript%3E', headers: auth });
+  t.equal(single.statusCode, 200);
+  t.equal(await decode(single.body), '<script>alert(1)</script>');
   t.notOk(single.body.includes('<script'));
   t.match(single.headers['content-security-policy'], /default-src 'none'/);
 });

@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import t from 'tap';
-import { JsonResults } from '../../src/lib/index.js';
+import { configure, JsonResults } from '../../src/lib/index.js';
 import { decode } from '../helpers/decode.js';
 import { auth, gateway } from '../helpers/gateway.js';
 
@@ -75,7 +75,7 @@ t.test('should answer 400 naming the field for schema violations', async (t) => 
     [{}, /^body\.barcodes is required$/],
     [
       { barcodes: [{ ...item, id: 'same' }, item, { ...item, id: 'same' }] },
-      /^body\.barcodes\[2\]\.id "same" is already used by body\.barcodes\[0\]; ids must be unique/,
+      /^DUPLICATE_ID: items\[2\]\.id "same" is already used by items\[0\]; ids must be unique/,
     ],
   ];
   for (const [payload, message] of cases) {
@@ -113,4 +113,50 @@ t.test('should answer 503 when the batch runs past BATCH_TIMEOUT_MS', async (t) 
   t.equal(res.json().error, 'Service Unavailable');
   t.match(res.json().message, /did not finish within 1 ms \(BATCH_TIMEOUT_MS\)/);
   t.equal(res.headers['retry-after'], '1');
+});
+
+t.test('should answer 400 with its code when the Node API refuses the call', async (t) => {
+  const app = await gateway(t, { BATCH_MAX_ITEMS: '5' });
+  // The Node API now takes fewer items than the gateway lets through: its own check speaks.
+  configure({ batch_max_items: 2 });
+  t.teardown(() => configure({ batch_max_items: 5 }));
+  const item = { barcode_type: 'qr', data: 'a' };
+  const res = await app.inject({ method: 'POST', url, headers: auth, payload: { barcodes: [item, item, item] } });
+  t.equal(res.statusCode, 400);
+  t.match(res.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: /^TOO_MANY_ITEMS: a batch holds at most 2 items/,
+  });
+});
+
+t.test('should answer 500 without its message when a built-in error escapes', async (t) => {
+  const lines: string[] = [];
+  const app = await gateway(t, {}, { logger: { stream: { write: (line: string) => void lines.push(line) } } });
+  let Thrown: new (message: string) => Error = TypeError;
+  // A bug inside the Node API: reading an option throws a built-in error.
+  app.addHook('preHandler', async (request) => {
+    const body = request.body as { options?: unknown };
+    body.options = {
+      get max_concurrent(): number {
+        throw new Thrown(`internal detail of a ${Thrown.name}`);
+      },
+    };
+  });
+  for (const ErrorType of [TypeError, RangeError]) {
+    Thrown = ErrorType;
+    lines.length = 0;
+    const res = await app.inject({
+      method: 'POST',
+      url,
+      headers: auth,
+      payload: { barcodes: [{ barcode_type: 'qr', data: 'a' }] },
+    });
+    t.equal(res.statusCode, 500, ErrorType.name);
+    t.same(res.json(), { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
+    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
+    t.equal(logged.length, 1, 'one error line');
+    t.equal(logged[0]?.err?.type, ErrorType.name);
+    t.equal(logged[0]?.err?.message, `internal detail of a ${ErrorType.name}`, 'the details go to the log');
+  }
 });

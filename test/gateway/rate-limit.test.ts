@@ -46,6 +46,7 @@ t.test('should share limits between two gateways through one Redis', async (t) =
 
 t.test('should not hang requests when Redis goes away', async (t) => {
   const redis = await startRedis();
+  t.teardown(() => redis.stop());
   const app = await gateway(t, { RATE_LIMIT_MAX: '100', REDIS_URL: redis.url });
   t.equal((await app.inject({ url, headers: auth })).statusCode, 200);
   await redis.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { buildApp } from '../../src/gateway/app.js';
 import { loadBulkConfig } from '../../src/bulk/config.js';
@@ -27,6 +28,7 @@ export interface Harness {
   app: FastifyInstance;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** The test's redis-server; a test that restarts it puts the new one here for the teardown. */
   redis?: RedisServer;
   /** Closes the gateway and builds a new one on the same DATA_DIR (and Redis). */
   restart(): Promise<FastifyInstance>;
@@ -70,7 +72,7 @@ export async function harness(
   t.teardown(async () => {
     await h.app.close();
     await worker?.stop();
-    await redis?.stop();
+    await h.redis?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
   return h;
@@ -164,25 +166,9 @@ export function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
   });
 }
 
-/** A minimal CSV reader for result files (quoted fields, CRLF). */
+/** Result files read back with a real CSV parser (quoted fields, CRLF, ragged rows). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\n') (row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = ''));
-    else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
+  return parseCsvSync(text, { relax_column_count: true }) as string[][];
 }
 
 /** `n` rows of `destination_url,title`. */

@@ -11,8 +11,10 @@ import { prepareZXingModule, readBarcodes, type ReadResult, type ReaderOptions }
 const require = createRequire(import.meta.url);
 const wasmPath = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
 
+const wasm = readFileSync(wasmPath);
 prepareZXingModule({
-  overrides: { wasmBinary: readFileSync(wasmPath).buffer as ArrayBuffer },
+  // A Buffer may be a view into a larger pooled ArrayBuffer: hand over exactly its bytes.
+  overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
 });
 
 const options: ReaderOptions = { tryHarder: true, maxNumberOfSymbols: 1 };

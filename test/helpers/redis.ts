@@ -26,8 +26,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-  const port = await freePort();
+/** `port`: start again on the port of a server stopped before (its clients reconnect). */
+export async function startRedis(options: { persistent?: boolean; port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'batchcode-redis-'));
   const args = [
     '--port',

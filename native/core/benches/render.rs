@@ -43,10 +43,8 @@ fn bench(c: &mut Criterion) {
 /// A batch of 100 on one thread and on two: the native part of a
 /// `renderBatch` call, without the JavaScript-side validation and conversion.
 fn batch_scaling(c: &mut Criterion) {
-    global_cache().configure(CacheConfig {
-        max_entries: 0,
-        ..Default::default()
-    });
+    let d = CacheConfig::default();
+    global_cache().configure(CacheConfig::new(0, d.max_bytes() as u64, d.ttl().as_secs()).unwrap());
     let mut i = 0;
     for threads in [1, 2] {
         for format in ["svg", "png"] {

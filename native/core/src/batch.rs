@@ -9,9 +9,21 @@ use rayon::prelude::*;
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
-use crate::render::{parse_request, render_parsed, Rendered, Request};
+use crate::facts::{Range, Setting};
+use crate::render::{check, parse_request, render_parsed, Rendered, Request};
 
 pub const MAX_CONCURRENT: usize = 20;
+/// A batch's `max_concurrent`.
+pub const CONCURRENCY: Range = Range::new(1, MAX_CONCURRENT as u64);
+
+/// Items per call. Only the Node API applies the setting; the binding
+/// refuses more than its top in any call.
+pub const BATCH_MAX_ITEMS: Setting = Setting {
+    name: "batch_max_items",
+    range: Range::new(1, 10_000),
+    default: 100,
+    about: "Items one renderBatch call accepts (BATCH_MAX_ITEMS).",
+};
 
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -50,6 +62,17 @@ pub fn render_guarded(req: &Request) -> Outcome {
         cached,
         time_ms: start.elapsed().as_secs_f64() * 1000.0,
     }
+}
+
+/// Whether one request would render (see `render::check`), with panics
+/// contained as in `render_guarded`.
+pub fn check_guarded(req: &Request) -> CoreResult<()> {
+    guard(|| check(req))
+}
+
+/// Checks every request, in order, on threads as `render_batch` renders.
+pub fn check_batch(reqs: &[Request], max_concurrent: usize) -> Vec<CoreResult<()>> {
+    map_batch(reqs, max_concurrent, |_, req| check_guarded(req))
 }
 
 /// Runs `f`, turning a panic into `CoreError::Internal` with its message.
@@ -128,9 +151,19 @@ pub fn render_batch_map<T: Send>(
     max_concurrent: usize,
     f: impl Fn(usize, Outcome) -> T + Sync,
 ) -> Vec<T> {
+    map_batch(reqs, max_concurrent, |i, req| f(i, render_guarded(req)))
+}
+
+/// Runs `f` on each request and its index, in order, on at most
+/// `max_concurrent` threads; `f` must contain its own panics.
+fn map_batch<T: Send>(
+    reqs: &[Request],
+    max_concurrent: usize,
+    f: impl Fn(usize, &Request) -> T + Sync,
+) -> Vec<T> {
     let (_counted, in_flight) = InFlight::enter();
     let threads = threads_for(max_concurrent, reqs.len(), cores(), in_flight);
-    let one = |(i, req)| f(i, render_guarded(req));
+    let one = |(i, req)| f(i, req);
     match (threads > 1).then(|| pool(threads)).flatten() {
         // If the OS refused the threads, render on the calling thread.
         Some(pool) => pool.install(|| {
@@ -162,6 +195,74 @@ mod tests {
         assert_eq!(threads_for(20, 100, 8, 9), 1, "never fewer than one");
         assert_eq!(threads_for(3, 100, 8, 1), 3, "max_concurrent bounds it");
         assert_eq!(threads_for(20, 1, 8, 1), 1, "no more threads than items");
+    }
+
+    #[test]
+    fn check_agrees_with_render_without_drawing() {
+        let req = |t: &str, d: &str, ec: Option<&str>, width: Option<f64>| Request {
+            barcode_type: t.into(),
+            data: d.into(),
+            format: None,
+            options: crate::RawOptions {
+                error_correction: ec.map(Into::into),
+                width,
+                ..Default::default()
+            },
+        };
+        let reqs = vec![
+            req("qr", "fits", None, None),
+            req("qr", &"x".repeat(2000), Some("H"), None),
+            req("qr", &"x".repeat(2000), Some("L"), None),
+            req("ean13", "4006381333932", None, None),
+            req("code39", "AB c", None, None),
+            req("qr", "x", None, Some(10.0)),
+            req("nope", "x", None, None),
+            req("code128", &"x".repeat(8193), None, None),
+            req("qr", "", None, None),
+        ];
+        let checks = check_batch(&reqs, 4);
+        let renders = render_batch(&reqs, 4);
+        let codes: Vec<_> = checks
+            .iter()
+            .map(|c| c.as_ref().err().map(|e| e.code()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                None,
+                Some("DATA_TOO_LONG"),
+                None,
+                Some("INVALID_DATA"),
+                Some("INVALID_DATA"),
+                Some("INVALID_OPTION"),
+                Some("UNSUPPORTED_TYPE"),
+                Some("DATA_TOO_LONG"),
+                Some("EMPTY_DATA"),
+            ]
+        );
+        for (c, r) in checks.iter().zip(&renders) {
+            assert_eq!(c.as_ref().err(), r.result.as_ref().err());
+        }
+    }
+
+    #[test]
+    fn data_past_the_limit_fails_before_encoding() {
+        let r = crate::render(&Request {
+            barcode_type: "code128".into(),
+            data: "é".repeat(8193),
+            ..Default::default()
+        });
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "data is 8,193 characters; a request holds at most 8,192"
+        );
+        // 8,192 characters in more bytes is within the limit (and past Code 128's set).
+        let r = check(&Request {
+            barcode_type: "code128".into(),
+            data: "é".repeat(8192),
+            ..Default::default()
+        });
+        assert_eq!(r.unwrap_err().code(), "INVALID_DATA");
     }
 
     #[test]

@@ -5,26 +5,77 @@ use std::time::{Duration, Instant};
 
 use lru::LruCache;
 
+use crate::error::CoreResult;
+use crate::facts::{Range, Setting};
 use crate::options::{Format, RenderOptions};
 use crate::render::Rendered;
 
+pub const CACHE_MAX_ENTRIES: Setting = Setting {
+    name: "cache_max_entries",
+    range: Range::new(0, 10_000_000),
+    default: 1000,
+    about: "Cached renders kept at most; 0 turns the cache off (CACHE_MAX_SIZE).",
+};
+
+pub const CACHE_MAX_BYTES: Setting = Setting {
+    name: "cache_max_bytes",
+    range: Range::new(0, 1 << 40),
+    default: 64 << 20,
+    about: "Bytes of cached output kept at most (CACHE_MAX_BYTES).",
+};
+
+pub const CACHE_TTL_SECONDS: Setting = Setting {
+    name: "cache_ttl_seconds",
+    // A year: far from where `Instant + ttl` could overflow.
+    range: Range::new(0, 31_536_000),
+    default: 3600,
+    about: "Seconds a cached render stays valid (CACHE_DEFAULT_TTL).",
+};
+
+/// The cache's bounds, each within its `Setting`'s range: built only by
+/// `new` (or `default`), so no caller can hand the cache a value that
+/// overflows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheConfig {
-    /// Entries kept at most; 0 turns the cache off. Default 1000 (`CACHE_MAX_SIZE`).
-    pub max_entries: usize,
-    /// Bytes of output kept at most. Default 64 MiB.
-    pub max_bytes: usize,
-    /// How long an entry stays valid. Default 3600 s (`CACHE_DEFAULT_TTL`).
-    pub ttl: Duration,
+    max_entries: usize,
+    max_bytes: usize,
+    ttl: Duration,
 }
 
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
-            max_entries: 1000,
-            max_bytes: 64 << 20,
-            ttl: Duration::from_secs(3600),
+            max_entries: CACHE_MAX_ENTRIES.default as usize,
+            max_bytes: CACHE_MAX_BYTES.default as usize,
+            ttl: Duration::from_secs(CACHE_TTL_SECONDS.default),
         }
+    }
+}
+
+impl CacheConfig {
+    /// An `INVALID_OPTION` error names the setting, its range and the value.
+    pub fn new(max_entries: u64, max_bytes: u64, ttl_seconds: u64) -> CoreResult<Self> {
+        let c = |s: &Setting, v| s.range.check(s.name, v);
+        Ok(CacheConfig {
+            max_entries: c(&CACHE_MAX_ENTRIES, max_entries)? as usize,
+            max_bytes: c(&CACHE_MAX_BYTES, max_bytes)? as usize,
+            ttl: Duration::from_secs(c(&CACHE_TTL_SECONDS, ttl_seconds)?),
+        })
+    }
+
+    /// Entries kept at most; 0 turns the cache off.
+    pub fn max_entries(&self) -> usize {
+        self.max_entries
+    }
+
+    /// Bytes of output kept at most.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    /// How long an entry stays valid.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
     }
 }
 
@@ -115,7 +166,11 @@ impl Cache {
         if inner.config.max_entries == 0 || size > inner.config.max_bytes {
             return;
         }
-        let expires = Instant::now() + inner.config.ttl;
+        // The TTL is bounded, but a clock near its end must still not panic:
+        // such an entry is simply not kept.
+        let Some(expires) = Instant::now().checked_add(inner.config.ttl) else {
+            return;
+        };
         if let Some((_, old)) = inner.lru.push(
             key,
             Entry {
@@ -247,6 +302,33 @@ mod tests {
         c.put(key("a"), value(1));
         assert!(c.get(&key("a")).is_none());
         assert_eq!(c.stats().entries, 0);
+    }
+
+    #[test]
+    fn config_refuses_values_out_of_range_naming_them() {
+        let max = 31_536_000;
+        assert!(CacheConfig::new(10_000_000, 1 << 40, max).is_ok());
+        let err = |r: CoreResult<CacheConfig>| r.unwrap_err().to_string();
+        assert_eq!(
+            err(CacheConfig::new(0, 0, max + 1)),
+            "cache_ttl_seconds: must be a whole number from 0 to 31536000, got 31536001"
+        );
+        assert_eq!(
+            err(CacheConfig::new(10_000_001, 0, 0)),
+            "cache_max_entries: must be a whole number from 0 to 10000000, got 10000001"
+        );
+        assert_eq!(
+            err(CacheConfig::new(0, (1 << 40) + 1, 0)),
+            "cache_max_bytes: must be a whole number from 0 to 1099511627776, got 1099511627777"
+        );
+        assert!(CacheConfig::new(0, 0, u64::MAX).is_err());
+    }
+
+    #[test]
+    fn the_longest_ttl_caches_and_never_overflows() {
+        let c = Cache::new(CacheConfig::new(10, 1 << 20, 31_536_000).unwrap());
+        c.put(key("a"), value(1));
+        assert!(c.get(&key("a")).is_some());
     }
 
     #[test]

@@ -27,6 +27,16 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// Every value `code()` returns, in declaration order.
+    pub const CODES: &'static [&'static str] = &[
+        "EMPTY_DATA",
+        "DATA_TOO_LONG",
+        "INVALID_DATA",
+        "INVALID_OPTION",
+        "UNSUPPORTED_TYPE",
+        "INTERNAL",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             CoreError::EmptyData => "EMPTY_DATA",
@@ -64,6 +74,37 @@ pub type CoreResult<T> = Result<T, CoreError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_lists_every_code() {
+        let every = [
+            CoreError::EmptyData,
+            CoreError::DataTooLong {
+                len: "2".into(),
+                unit: "bytes",
+                what: "x".into(),
+                max: "1".into(),
+            },
+            CoreError::InvalidData(String::new()),
+            CoreError::option("f", ""),
+            CoreError::UnsupportedType(String::new(), String::new()),
+            CoreError::Internal(String::new()),
+        ];
+        // A new variant must be added to `every` (the match fails to compile
+        // otherwise) and so to `CODES`.
+        for e in &every {
+            match e {
+                CoreError::EmptyData
+                | CoreError::DataTooLong { .. }
+                | CoreError::InvalidData(_)
+                | CoreError::InvalidOption { .. }
+                | CoreError::UnsupportedType(..)
+                | CoreError::Internal(_) => {}
+            }
+        }
+        let codes: Vec<&str> = every.iter().map(CoreError::code).collect();
+        assert_eq!(codes, CoreError::CODES);
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -55,6 +55,35 @@ pub fn render_batch_json(
     batch
 }
 
+/// Whether `s` is exactly one JSON string, quotes included, as an id must
+/// be: it is spliced into the answer as it is. Escapes of lone surrogates
+/// (`"\ud800"`) are valid JSON, and `JSON.stringify` writes them.
+pub fn is_json_string(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 2 || b[0] != b'"' || b[b.len() - 1] != b'"' {
+        return false;
+    }
+    let inner = &b[1..b.len() - 1];
+    let mut i = 0;
+    while i < inner.len() {
+        match inner[i] {
+            b'"' | 0..=0x1f => return false,
+            b'\\' => match inner.get(i + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                Some(b'u')
+                    if inner.len() >= i + 6
+                        && inner[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit) =>
+                {
+                    i += 6
+                }
+                _ => return false,
+            },
+            _ => i += 1,
+        }
+    }
+    true
+}
+
 /// Appends one result object. `id_json` is the id already encoded as a JSON
 /// string, quotes included: the caller holds the id in its own encoding
 /// (UTF-16 in JavaScript) and is the one that can escape it losslessly.
@@ -197,6 +226,39 @@ mod tests {
         let mut out = Vec::new();
         write_str(&mut out, s);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn ids_must_be_exactly_one_json_string() {
+        for ok in [
+            r#""""#,
+            r#""a""#,
+            r#""a\"b\\c\/\b\f\n\r\t""#,
+            r#""\ud800 lone""#,
+            r#""\u00e9 é 💥""#,
+        ] {
+            assert!(is_json_string(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "\"",
+            "a",
+            r#"1},{"x":2"#,
+            r#""a"#,
+            r#""a"b""#,
+            r#""a","b""#,
+            r#""\""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            "\"\n\"",
+            r#" "a""#,
+        ] {
+            assert!(!is_json_string(bad), "{bad}");
+        }
+        for s in ["a\"b", "\u{0}\u{1f}\n", "é 世界"] {
+            assert!(is_json_string(&json_str(s)), "{s}");
+        }
     }
 
     #[test]

@@ -4,14 +4,15 @@
 pub mod batch;
 pub mod cache;
 pub mod error;
+pub mod facts;
 pub mod json;
 pub mod matrix;
 pub mod options;
 pub mod render;
 pub mod symbology;
 
-pub use batch::{render_batch, render_guarded, Outcome};
+pub use batch::{check_batch, check_guarded, render_batch, render_guarded, Outcome};
 pub use cache::{global_cache, Cache, CacheConfig, CacheStats};
 pub use error::{CoreError, CoreResult};
 pub use options::{EcLevel, Format, RawOptions, RenderOptions, Rgba};
-pub use render::{render, Body, Metadata, Rendered, Request};
+pub use render::{check, render, Body, Metadata, Rendered, Request};

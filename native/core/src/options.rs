@@ -1,10 +1,16 @@
 //! Render options as callers send them (`RawOptions`) and as the core uses
 //! them (`RenderOptions`): parsing is the one place where they are validated.
 use crate::error::{CoreError, CoreResult};
+use crate::facts::Range;
 
 pub const MAX_IMAGE_PX: u32 = 4096;
 pub const MAX_MARGIN: u32 = 64;
 pub const MAX_MODULE_PX: u32 = 100;
+
+/// `width` and `height`.
+pub const IMAGE_PX: Range = Range::new(1, MAX_IMAGE_PX as u64);
+pub const MARGIN: Range = Range::new(0, MAX_MARGIN as u64);
+pub const MODULE_PX: Range = Range::new(1, MAX_MODULE_PX as u64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -24,7 +30,7 @@ impl Format {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
@@ -41,7 +47,7 @@ pub enum EcLevel {
 }
 
 impl EcLevel {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             EcLevel::L => "L",
             EcLevel::M => "M",
@@ -174,10 +180,10 @@ impl RawOptions {
             }
         };
         Ok(RenderOptions {
-            width: int("options.width", self.width, 1, MAX_IMAGE_PX)?,
-            height: int("options.height", self.height, 1, MAX_IMAGE_PX)?,
-            margin: int("options.margin", self.margin, 0, MAX_MARGIN)?,
-            module_width: int("options.module_width", self.module_width, 1, MAX_MODULE_PX)?,
+            width: int("options.width", self.width, IMAGE_PX)?,
+            height: int("options.height", self.height, IMAGE_PX)?,
+            margin: int("options.margin", self.margin, MARGIN)?,
+            module_width: int("options.module_width", self.module_width, MODULE_PX)?,
             error_correction,
             foreground: match &self.foreground {
                 None => Rgba::BLACK,
@@ -192,15 +198,10 @@ impl RawOptions {
     }
 }
 
-fn int(field: &'static str, v: Option<f64>, min: u32, max: u32) -> CoreResult<Option<u32>> {
-    match v {
-        None => Ok(None),
-        Some(x) if x.fract() == 0.0 && x >= min as f64 && x <= max as f64 => Ok(Some(x as u32)),
-        Some(x) => Err(CoreError::option(
-            field,
-            format!("must be an integer from {min} to {max}, got {x}"),
-        )),
-    }
+fn int(field: &'static str, v: Option<f64>, range: Range) -> CoreResult<Option<u32>> {
+    // Every option range fits in u32.
+    v.map(|x| range.whole(field, x).map(|n| n as u32))
+        .transpose()
 }
 
 /// Keeps echoed user input short in messages.

@@ -1,115 +1,184 @@
 //! Thin napi-rs binding over `batchcode-core`: argument conversion, the
-//! async/sync twins that share one `Task`, and the panic boundary.
+//! async/sync twins that share one `Task`, and the panic boundary: every
+//! export runs in `shield`, since a panic unwinding into Node aborts it.
+mod args;
 mod tasks;
 mod types;
 
-use std::time::Duration;
-
 use batchcode_core::batch::guard;
-use batchcode_core::global_cache;
+use batchcode_core::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
+use batchcode_core::{global_cache, CacheConfig};
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
 use napi_derive::napi;
 
-use tasks::{batch_task, json_batch_task, BatchTask, CoreErr, JsonBatchTask};
-use types::{NativeCacheConfig, NativeCacheStats, NativeJsonBatch, NativeResult};
+use tasks::{
+    batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CheckTask, CoreErr,
+    Items, JsonBatchTask,
+};
+use types::{NativeCacheStats, NativeCheck, NativeFacts, NativeJsonBatch, NativeResult};
 
-/// Renders `items_json`, a JSON array of `NativeRequest`, on native threads
-/// (at most `max_concurrent`, default 20, and at most this batch's share of
-/// the cores among the batches rendering); resolves with one result per item.
-#[napi(ts_return_type = "Promise<NativeResult[]>")]
+/// Renders `itemsJson`, a JSON array of `NativeRequest` (at most 10000), on
+/// native threads (at most `maxConcurrent`, 1 to 20, default 20, and at
+/// most this batch's share of the cores among the batches rendering);
+/// resolves with one result per item.
+#[napi(
+    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null",
+    ts_return_type = "Promise<NativeResult[]>"
+)]
 pub fn render_batch_async(
-    items_json: String,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
+    items_json: Unknown,
+    max_concurrent: Option<Unknown>,
+    include_metadata: Option<Unknown>,
 ) -> Result<AsyncTask<BatchTask>> {
-    Ok(AsyncTask::new(batch_task(
-        items_json,
-        max_concurrent,
-        include_metadata,
-    )?))
+    shield(|| {
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
+        Ok(AsyncTask::new(batch_task(
+            items,
+            include_metadata.as_ref(),
+        )?))
+    })
 }
 
 /// The synchronous twin of `renderBatchAsync`, sharing its task.
-#[napi]
+#[napi(
+    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null"
+)]
 pub fn render_batch_sync<'env>(
     env: &'env Env,
-    items_json: String,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
+    items_json: Unknown,
+    max_concurrent: Option<Unknown>,
+    include_metadata: Option<Unknown>,
 ) -> Result<Vec<NativeResult<'env>>> {
-    let mut task = batch_task(items_json, max_concurrent, include_metadata)?;
-    let out = task.compute()?;
-    task.resolve(env, out)
+    shield(|| {
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
+        let mut task = batch_task(items, include_metadata.as_ref())?;
+        let out = task.compute()?;
+        task.resolve(env, out)
+    })
 }
 
 /// As `renderBatchAsync`, resolving with the results written as JSON (PNG
-/// as base64); `ids_json` holds each item's id as `JSON.stringify` wrote it.
-#[napi(ts_return_type = "Promise<NativeJsonBatch>")]
+/// as base64); `idsJson` holds each item's id as `JSON.stringify` wrote it.
+#[napi(
+    ts_args_type = "itemsJson: string, idsJson: Array<string>, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null",
+    ts_return_type = "Promise<NativeJsonBatch>"
+)]
 pub fn render_batch_json_async(
-    items_json: String,
+    items_json: Unknown,
     ids_json: Vec<String>,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
+    max_concurrent: Option<Unknown>,
+    include_metadata: Option<Unknown>,
 ) -> Result<AsyncTask<JsonBatchTask>> {
-    Ok(AsyncTask::new(json_batch_task(
-        items_json,
-        ids_json,
-        max_concurrent,
-        include_metadata,
-    )?))
+    shield(|| {
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
+        Ok(AsyncTask::new(json_batch_task(
+            items,
+            ids_json,
+            include_metadata.as_ref(),
+        )?))
+    })
 }
 
 /// The synchronous twin of `renderBatchJsonAsync`, sharing its task.
-#[napi]
+#[napi(
+    ts_args_type = "itemsJson: string, idsJson: Array<string>, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null"
+)]
 pub fn render_batch_json_sync<'env>(
     env: &'env Env,
-    items_json: String,
+    items_json: Unknown,
     ids_json: Vec<String>,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
+    max_concurrent: Option<Unknown>,
+    include_metadata: Option<Unknown>,
 ) -> Result<NativeJsonBatch<'env>> {
-    let mut task = json_batch_task(items_json, ids_json, max_concurrent, include_metadata)?;
-    let out = task.compute()?;
-    task.resolve(env, out)
+    shield(|| {
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
+        let mut task = json_batch_task(items, ids_json, include_metadata.as_ref())?;
+        let out = task.compute()?;
+        task.resolve(env, out)
+    })
+}
+
+/// Checks whether each item of `itemsJson` (as for `renderBatchAsync`)
+/// would render, without drawing or caching: resolves with `null` for an
+/// item that would, else the `{ code, message }` its render would fail with.
+#[napi(
+    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null",
+    ts_return_type = "Promise<Array<NativeCheck | null>>"
+)]
+pub fn check_batch_async(
+    items_json: Unknown,
+    max_concurrent: Option<Unknown>,
+) -> Result<AsyncTask<CheckTask>> {
+    shield(|| {
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
+        Ok(AsyncTask::new(check_task(items)))
+    })
+}
+
+/// The synchronous twin of `checkBatchAsync`, sharing its task.
+#[napi(
+    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null",
+    ts_return_type = "Array<NativeCheck | null>"
+)]
+pub fn check_batch_sync(
+    env: &Env,
+    items_json: Unknown,
+    max_concurrent: Option<Unknown>,
+) -> Result<Vec<Option<NativeCheck>>> {
+    shield(|| {
+        let mut task = check_task(Items::from_js(&items_json, max_concurrent.as_ref())?);
+        let out = task.compute()?;
+        task.resolve(env, out)
+    })
 }
 
 #[napi]
-pub fn cache_stats() -> NativeCacheStats {
-    global_cache().stats().into()
+pub fn cache_stats() -> Result<NativeCacheStats> {
+    shield(|| Ok(global_cache().stats().into()))
 }
 
 #[napi]
-pub fn clear_cache() {
-    global_cache().clear();
+pub fn clear_cache() -> Result<()> {
+    shield(|| {
+        global_cache().clear();
+        Ok(())
+    })
 }
 
-fn non_negative(field: &str, v: f64) -> Result<f64> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(v)
-    } else {
-        Err(Error::new(
-            Status::InvalidArg,
-            format!("{field} must be a number >= 0, got {v}"),
-        ))
-    }
+/// Changes the cache's bounds. Each value must be a whole number within its
+/// range (see `NativeCacheConfig`), else nothing changes and the error
+/// names the field, the range and the value.
+#[napi(ts_args_type = "config: NativeCacheConfig")]
+pub fn configure_cache(config: Unknown) -> Result<()> {
+    shield(|| {
+        let what = "an object of max_entries, max_bytes and ttl_seconds";
+        let config = args::object("config", what, &config)?;
+        let current = global_cache().config();
+        let field = |name, setting: &batchcode_core::facts::Setting, now: u64| -> Result<u64> {
+            let v: Option<Unknown> = config.get(name)?;
+            Ok(args::whole(name, setting.range, v.as_ref())?.unwrap_or(now))
+        };
+        let next = CacheConfig::new(
+            field(
+                "max_entries",
+                &CACHE_MAX_ENTRIES,
+                current.max_entries() as u64,
+            )?,
+            field("max_bytes", &CACHE_MAX_BYTES, current.max_bytes() as u64)?,
+            field("ttl_seconds", &CACHE_TTL_SECONDS, current.ttl().as_secs())?,
+        )
+        .map_err(invalid_arg)?;
+        global_cache().configure(next);
+        Ok(())
+    })
 }
 
+/// The names, limits, settings and error codes the TypeScript side must
+/// agree with (see `batchcode_core::facts`).
 #[napi]
-pub fn configure_cache(config: NativeCacheConfig) -> Result<()> {
-    let cache = global_cache();
-    let mut c = cache.config();
-    if let Some(n) = config.max_entries {
-        c.max_entries = n as usize;
-    }
-    if let Some(b) = config.max_bytes {
-        c.max_bytes = non_negative("max_bytes", b)? as usize;
-    }
-    if let Some(t) = config.ttl_seconds {
-        c.ttl = Duration::from_secs_f64(non_negative("ttl_seconds", t)?);
-    }
-    cache.configure(c);
-    Ok(())
+pub fn facts() -> Result<NativeFacts> {
+    shield(|| Ok(NativeFacts::gather()))
 }
 
 /// Panics inside the same guard that protects every render, so tests can

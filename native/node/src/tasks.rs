@@ -1,13 +1,15 @@
-//! The batch tasks behind the async/sync twins: each parses its items and
-//! renders on the calling thread (a libuv worker for the async twin), then
-//! converts the output to JavaScript values on the main thread.
-use batchcode_core::batch::{guard, MAX_CONCURRENT};
-use batchcode_core::json::{render_batch_json, JsonBatch};
-use batchcode_core::{render_batch, CoreError, Request};
+//! The tasks behind the async/sync twins: each parses its items and works
+//! on the calling thread (a libuv worker for the async twin), then converts
+//! the output to JavaScript values on the main thread. Every step runs in
+//! `shield`, so no panic reaches Node.
+use batchcode_core::batch::{check_batch, guard, BATCH_MAX_ITEMS, CONCURRENCY, MAX_CONCURRENT};
+use batchcode_core::json::{is_json_string, render_batch_json, JsonBatch};
+use batchcode_core::{render_batch, CoreError, CoreResult, Request};
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
 
-use crate::types::{NativeJsonBatch, NativeRequest, NativeResult};
+use crate::args;
+use crate::types::{NativeCheck, NativeJsonBatch, NativeRequest, NativeResult};
 
 pub struct CoreErr(pub CoreError);
 
@@ -17,25 +19,58 @@ impl From<CoreErr> for napi::Error {
     }
 }
 
-pub struct BatchTask {
-    /// A JSON array of `NativeRequest`.
-    items_json: String,
-    max_concurrent: usize,
-    include_metadata: bool,
+/// Runs `f` with panics turned into an `INTERNAL` error: a panic unwinding
+/// into Node aborts the process.
+pub fn shield<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    guard(|| Ok(f())).map_err(|e| napi::Error::from(CoreErr(e)))?
 }
 
-impl BatchTask {
-    /// Parses the items on the thread that renders them.
+/// A misuse of the binding, as napi's `InvalidArg`, the message unprefixed.
+pub fn invalid_arg(e: CoreError) -> napi::Error {
+    napi::Error::new(Status::InvalidArg, e.to_string())
+}
+
+/// A call's items, still as the JSON array of `NativeRequest` it crossed
+/// napi as, and its thread bound.
+pub struct Items {
+    json: String,
+    max_concurrent: usize,
+}
+
+impl Items {
+    /// The arguments every export starts with: `itemsJson` and `maxConcurrent`
+    /// (1 to 20, default 20).
+    pub fn from_js(items_json: &Unknown, max_concurrent: Option<&Unknown>) -> Result<Self> {
+        Ok(Items {
+            json: args::string("items_json", "a JSON array of requests", items_json)?,
+            max_concurrent: args::whole("max_concurrent", CONCURRENCY, max_concurrent)?
+                .map_or(MAX_CONCURRENT, |n| n as usize),
+        })
+    }
+
+    /// Parses the items on the thread that works on them.
     fn requests(&mut self) -> Result<Vec<Request>> {
-        let json = std::mem::take(&mut self.items_json);
+        let json = std::mem::take(&mut self.json);
         let items: Vec<NativeRequest> = serde_json::from_str(&json).map_err(|e| {
             Error::new(
                 Status::InvalidArg,
                 format!("items must be a JSON array of requests: {e}"),
             )
         })?;
+        let max = BATCH_MAX_ITEMS.range.max as usize;
+        if items.len() > max {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("items: at most {max} items per call, got {}", items.len()),
+            ));
+        }
         Ok(items.into_iter().map(Request::from).collect())
     }
+}
+
+pub struct BatchTask {
+    items: Items,
+    include_metadata: bool,
 }
 
 impl<'env> ScopedTask<'env> for BatchTask {
@@ -43,38 +78,58 @@ impl<'env> ScopedTask<'env> for BatchTask {
     type JsValue = Vec<NativeResult<'env>>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let requests = self.requests()?;
-        let max = self.max_concurrent;
-        // Items are guarded one by one in the core; this catches the rest.
-        guard(|| Ok(render_batch(&requests, max))).map_err(|e| CoreErr(e).into())
+        shield(|| {
+            let requests = self.items.requests()?;
+            Ok(render_batch(&requests, self.items.max_concurrent))
+        })
     }
 
     fn resolve(&mut self, env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
         let meta = self.include_metadata;
-        output
-            .into_iter()
-            .map(|o| NativeResult::from_outcome(env, o, meta))
-            .collect()
+        shield(|| {
+            output
+                .into_iter()
+                .map(|o| NativeResult::from_outcome(env, o, meta))
+                .collect()
+        })
     }
 }
 
-pub fn batch_task(
-    items_json: String,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
-) -> Result<BatchTask> {
-    let max_concurrent = max_concurrent.unwrap_or(MAX_CONCURRENT as u32) as usize;
-    if !(1..=MAX_CONCURRENT).contains(&max_concurrent) {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("max_concurrent must be from 1 to {MAX_CONCURRENT}, got {max_concurrent}"),
-        ));
-    }
+pub fn batch_task(items: Items, include_metadata: Option<&Unknown>) -> Result<BatchTask> {
     Ok(BatchTask {
-        items_json,
-        max_concurrent,
-        include_metadata: include_metadata.unwrap_or(false),
+        items,
+        include_metadata: args::flag("include_metadata", include_metadata)?.unwrap_or(false),
     })
+}
+
+/// Whether each item would render, without drawing (see `batchcode_core::check`).
+pub struct CheckTask {
+    items: Items,
+}
+
+impl<'env> ScopedTask<'env> for CheckTask {
+    type Output = Vec<CoreResult<()>>;
+    type JsValue = Vec<Option<NativeCheck>>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        shield(|| {
+            let requests = self.items.requests()?;
+            Ok(check_batch(&requests, self.items.max_concurrent))
+        })
+    }
+
+    fn resolve(&mut self, _env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
+        shield(|| {
+            Ok(output
+                .into_iter()
+                .map(|r| r.err().map(NativeCheck::from))
+                .collect())
+        })
+    }
+}
+
+pub fn check_task(items: Items) -> CheckTask {
+    CheckTask { items }
 }
 
 /// A batch whose results come back as JSON bytes (see `batchcode_core::json`).
@@ -83,36 +138,54 @@ pub struct JsonBatchTask {
     ids_json: Vec<String>,
 }
 
+impl JsonBatchTask {
+    /// Each id is spliced into the answer as it is, so anything but one JSON
+    /// string would corrupt the whole answer.
+    fn check_ids(&self) -> Result<()> {
+        for (i, id) in self.ids_json.iter().enumerate() {
+            if !is_json_string(id) {
+                let shown: String = id.chars().take(40).collect();
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("ids_json[{i}] must be a JSON string, as JSON.stringify writes one, got {shown:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<'env> ScopedTask<'env> for JsonBatchTask {
     type Output = JsonBatch;
     type JsValue = NativeJsonBatch<'env>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let requests = self.batch.requests()?;
-        if requests.len() != self.ids_json.len() {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("{} items but {} ids", requests.len(), self.ids_json.len()),
-            ));
-        }
-        let (max, meta) = (self.batch.max_concurrent, self.batch.include_metadata);
-        let ids = &self.ids_json;
-        guard(|| Ok(render_batch_json(&requests, ids, max, meta))).map_err(|e| CoreErr(e).into())
+        shield(|| {
+            let requests = self.batch.items.requests()?;
+            if requests.len() != self.ids_json.len() {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("{} items but {} ids", requests.len(), self.ids_json.len()),
+                ));
+            }
+            self.check_ids()?;
+            let (max, meta) = (self.batch.items.max_concurrent, self.batch.include_metadata);
+            Ok(render_batch_json(&requests, &self.ids_json, max, meta))
+        })
     }
 
     fn resolve(&mut self, env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
-        NativeJsonBatch::new(env, output)
+        shield(|| NativeJsonBatch::new(env, output))
     }
 }
 
 pub fn json_batch_task(
-    items_json: String,
+    items: Items,
     ids_json: Vec<String>,
-    max_concurrent: Option<u32>,
-    include_metadata: Option<bool>,
+    include_metadata: Option<&Unknown>,
 ) -> Result<JsonBatchTask> {
     Ok(JsonBatchTask {
-        batch: batch_task(items_json, max_concurrent, include_metadata)?,
+        batch: batch_task(items, include_metadata)?,
         ids_json,
     })
 }

@@ -1,7 +1,8 @@
 //! The objects that cross the boundary. Field names are snake_case in
 //! JavaScript too, matching the HTTP API, so a request body passes through.
+use batchcode_core::facts::{self, Limit, Setting};
 use batchcode_core::json::JsonBatch;
-use batchcode_core::{Body, CacheStats, Metadata, Outcome, RawOptions, Request};
+use batchcode_core::{Body, CacheStats, CoreError, Metadata, Outcome, RawOptions, Request};
 use napi::bindgen_prelude::BufferSlice;
 use napi::{Env, JsString, Result};
 use napi_derive::napi;
@@ -212,14 +213,105 @@ impl From<CacheStats> for NativeCacheStats {
 
 /// Cache bounds; omitted fields keep their current value.
 #[napi(object)]
+// Declares `configureCache`'s argument for TypeScript; the binding reads it
+// field by field (`args::whole`), so that NaN, fractions, -1 and wrong types
+// are refused by name instead of cast.
+#[allow(dead_code)]
 pub struct NativeCacheConfig {
-    /// Entries kept at most; 0 turns the cache off. Default 1000.
+    /// Entries kept at most, 0 to 10000000; 0 turns the cache off. Default 1000.
     #[napi(js_name = "max_entries")]
-    pub max_entries: Option<u32>,
-    /// Bytes of output kept at most. Default 67108864 (64 MiB).
+    pub max_entries: Option<f64>,
+    /// Bytes of output kept at most, 0 to 2^40. Default 67108864 (64 MiB).
     #[napi(js_name = "max_bytes")]
     pub max_bytes: Option<f64>,
-    /// Seconds an entry stays valid. Default 3600.
+    /// Seconds an entry stays valid, 0 to 31536000 (a year). Default 3600.
     #[napi(js_name = "ttl_seconds")]
     pub ttl_seconds: Option<f64>,
+}
+
+/// Why an item would not render: what its render would report.
+#[napi(object, object_from_js = false)]
+pub struct NativeCheck {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<CoreError> for NativeCheck {
+    fn from(e: CoreError) -> Self {
+        NativeCheck {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A bound the renderer enforces (see `batchcode_core::facts`).
+#[napi(object, object_from_js = false)]
+pub struct NativeLimit {
+    pub name: String,
+    pub min: f64,
+    pub max: f64,
+    pub about: String,
+}
+
+impl From<&Limit> for NativeLimit {
+    fn from(l: &Limit) -> Self {
+        NativeLimit {
+            name: l.name.into(),
+            min: l.range.min as f64,
+            max: l.range.max as f64,
+            about: l.about.into(),
+        }
+    }
+}
+
+/// A `configure()` setting: its bounds and default.
+#[napi(object, object_from_js = false)]
+pub struct NativeSetting {
+    pub name: String,
+    pub min: f64,
+    pub max: f64,
+    pub default: f64,
+    pub about: String,
+}
+
+impl From<&Setting> for NativeSetting {
+    fn from(s: &Setting) -> Self {
+        NativeSetting {
+            name: s.name.into(),
+            min: s.range.min as f64,
+            max: s.range.max as f64,
+            default: s.default as f64,
+            about: s.about.into(),
+        }
+    }
+}
+
+/// The facts TypeScript must agree with; `scripts/facts.ts` writes them
+/// into `src/lib/facts.ts`.
+#[napi(object, object_from_js = false)]
+pub struct NativeFacts {
+    #[napi(js_name = "barcode_types")]
+    pub barcode_types: Vec<String>,
+    pub formats: Vec<String>,
+    #[napi(js_name = "error_correction_levels")]
+    pub error_correction_levels: Vec<String>,
+    #[napi(js_name = "error_codes")]
+    pub error_codes: Vec<String>,
+    pub limits: Vec<NativeLimit>,
+    pub settings: Vec<NativeSetting>,
+}
+
+impl NativeFacts {
+    pub fn gather() -> Self {
+        let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect();
+        NativeFacts {
+            barcode_types: facts::barcode_types().map(String::from).collect(),
+            formats: strings(facts::FORMATS),
+            error_correction_levels: strings(facts::ERROR_CORRECTION_LEVELS),
+            error_codes: strings(facts::ERROR_CODES),
+            limits: facts::LIMITS.iter().map(NativeLimit::from).collect(),
+            settings: facts::SETTINGS.iter().map(NativeSetting::from).collect(),
+        }
+    }
 }

@@ -3,12 +3,18 @@
  * The presented key is hashed with SHA-256 and compared in constant time with
  * every stored hash; the matching key's name becomes `request.apiKey.id`.
  * /health, /ready and /docs* are open.
+ *
+ * An address that sent too many wrong keys gets 429 before its key is even
+ * looked at (see login-failures.ts). A key in the query string is refused
+ * with 400: it has leaked into logs and histories on the way, and the
+ * gateway's own log redacts it (logger.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyEntry } from '../config.js';
 import { HttpError } from '../errors.js';
+import { LOGIN_FAILURE_WINDOW_MS, LOGIN_FAILURES_MAX, loginFailures } from '../login-failures.js';
 
 export interface ApiKey {
   /** The key's name from the configuration; never the key itself. */
@@ -46,6 +52,25 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** Query parameters a client may put a key in by mistake, compared without case, `-` or `_`. */
+const KEY_PARAMS = new Set(['apikey', 'xapikey', 'key', 'token', 'accesstoken', 'authorization']);
+
+export function isKeyParam(name: string): boolean {
+  return KEY_PARAMS.has(name.toLowerCase().replaceAll(/[-_]/g, ''));
+}
+
+function refuseKeyInQuery(request: FastifyRequest): void {
+  const query = request.query;
+  if (query === null || typeof query !== 'object') return;
+  const name = Object.keys(query).find(isKeyParam);
+  if (name === undefined) return;
+  throw new HttpError(
+    400,
+    `send the API key in the x-api-key header, never in the URL: the query parameter ${JSON.stringify(name)} is refused. ` +
+      'URLs are kept in browser histories and proxy logs, so a key sent this way has leaked already: replace it.',
+  );
+}
+
 const auth: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
   const stored = opts.apiKeys.map((k) => ({ id: k.id, hash: Buffer.from(k.hash, 'hex') }));
 
@@ -60,9 +85,21 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
   }
 
   app.decorateRequest('apiKey', null as unknown as ApiKey);
+  // The redis plugin decorates first (a dependency below), null without REDIS_URL.
+  const failures = loginFailures(app.redis);
 
   app.addHook('onRequest', async (request, reply) => {
     if (isOpenRoute(request)) return;
+    refuseKeyInQuery(request);
+    const wait = await failures.blockedFor(request.ip);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new HttpError(
+        429,
+        `too many wrong API keys from this address: at most ${LOGIN_FAILURES_MAX} per ${LOGIN_FAILURE_WINDOW_MS / 1000} s; retry in ${seconds} s`,
+        { 'retry-after': String(seconds) },
+      );
+    }
     const key = presentedKey(request);
     if (key === undefined) {
       reply.header('www-authenticate', 'Bearer');
@@ -70,6 +107,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
     }
     const found = lookup(key);
     if (!found) {
+      await failures.record(request.ip);
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw new HttpError(401, 'invalid API key');
     }
@@ -77,4 +115,4 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, opts) => {
   });
 };
 
-export default fp(auth, { name: 'auth', fastify: '5.x' });
+export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['redis'] });

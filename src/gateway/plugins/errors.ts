@@ -1,10 +1,13 @@
 /**
  * Every error leaves as JSON `{ statusCode, error, message }`: schema
- * violations are 400 naming the field's path, unknown routes 404, and a
- * server fault 500 without its details (those go to the log).
+ * violations are 400 naming the field's path, misuse of the Node API
+ * (`BatchcodeError`) a 400 with its stable code, unknown routes 404, and any
+ * other fault, a TypeError or RangeError included, a 500 without its details
+ * (those go to the log): a bug must not pass for the client's mistake.
  */
 import type { FastifyError, FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
+import { BatchcodeError } from '../../lib/index.js';
 import { errorBody, HttpError } from '../errors.js';
 
 /** `/barcodes/0/options` in `body` → `body.barcodes[0].options`. */
@@ -54,7 +57,8 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
 }
 
 const errors: FastifyPluginAsync = async (app) => {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | HttpError | BatchcodeError, request, reply) => {
+    if (error instanceof BatchcodeError) return reply.code(400).send(errorBody(400, `${error.code}: ${error.message}`));
     let status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 400 || status > 599) status = 500;
     if (error instanceof HttpError) reply.headers(error.headers);

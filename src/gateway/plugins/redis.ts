@@ -1,14 +1,15 @@
 /**
- * An ioredis client when REDIS_URL is set (`app.redis`, else null), set to
- * fail fast: no offline queue, one retry, short connect and command timeouts,
- * so a Redis outage makes callers skip Redis instead of hanging requests.
- * (BullMQ needs its own connection with `maxRetriesPerRequest: null`.)
+ * The gateway's one Redis client when REDIS_URL is set (`app.redis`, else
+ * null), made by `failFastRedis` (src/infra/redis.ts): rate limits, /ready and
+ * the bulk routes all use it, so a Redis outage makes callers skip Redis or
+ * answer 503 instead of hanging requests.
  */
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { failFastRedis } from '../../infra/redis.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,23 +24,13 @@ export interface RedisOptions {
   connectTimeoutMs?: number;
 }
 
-export function createRedis(url: string, connectTimeoutMs = 2000): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: connectTimeoutMs,
-    commandTimeout: 1000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-}
-
 const redis: FastifyPluginAsync<RedisOptions> = async (app, opts) => {
   if (!opts.url) {
     app.decorate('redis', null);
     return;
   }
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
-  const client = createRedis(opts.url, connectTimeoutMs);
+  const client = failFastRedis(opts.url);
   let lastLogged = 0;
   client.on('error', (err: Error) => {
     // ioredis reports every failed reconnect; one line every 10 s is enough.
@@ -60,7 +51,7 @@ const redis: FastifyPluginAsync<RedisOptions> = async (app, opts) => {
     sleep(connectTimeoutMs, false, { signal: ac.signal }),
   ]).catch(() => false);
   ac.abort();
-  if (!ready) app.log.warn('redis not reachable at start; rate limits stay local to each request until it is');
+  if (!ready) app.log.warn('redis not reachable at start; rate limits stay local and bulk jobs answer 503 until it is');
 };
 
 export default fp(redis, { name: 'redis', fastify: '5.x' });

@@ -2,8 +2,14 @@
  * One code as an image: POST /api/barcodes with one item's JSON, or
  * GET /api/barcodes/:type?data=...&format=png&width=... (every render option
  * is a query parameter too). Answers the image bytes with a strong ETag (a
- * hash of the normalised request and the renderer version), a year-long
- * immutable Cache-Control, and 304 when If-None-Match matches.
+ * hash of the normalised request and the renderer version) and a year-long
+ * immutable Cache-Control that is private to the caller: the answer needs an
+ * API key, so no shared cache may hand it to anyone else.
+ *
+ * If-None-Match (RFC 9110 §13.1.2) is weighed only after the code rendered:
+ * a request that fails is its 4xx whatever the header says, and `*` matches
+ * only a representation that exists. A match is a 304 on GET and HEAD and a
+ * 412 on POST, which is not a safe method.
  */
 import { createHash } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -11,7 +17,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponses, HttpError } from '../errors.js';
 import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, render, RenderOptions } from '../../lib/index.js';
 
-export const CACHE_CONTROL = 'public, max-age=31536000, immutable';
+export const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+/** The answer depends on who asks: a cache keeps one copy per key header. */
+export const VARY = 'x-api-key, authorization';
 export const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 
 export const BarcodeQuery = Type.Object(
@@ -52,7 +60,10 @@ export function etagOf(item: BarcodeRequest, version: string): string {
   return `"${createHash('sha256').update(stable(normal)).digest('base64url').slice(0, 32)}"`;
 }
 
-/** RFC 9110 weak comparison of If-None-Match against our tag. */
+/**
+ * RFC 9110 weak comparison of If-None-Match against the tag of a representation
+ * that exists (call it only after a successful render: that is what `*` asks).
+ */
 export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
@@ -62,12 +73,19 @@ export function matches(ifNoneMatch: string | undefined, etag: string): boolean 
 const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) => {
   async function answer(request: FastifyRequest, reply: FastifyReply, item: BarcodeRequest) {
     const etag = etagOf(item, opts.version);
-    if (matches(request.headers['if-none-match'], etag)) {
-      return reply.code(304).header('etag', etag).header('cache-control', CACHE_CONTROL).send();
-    }
     const r = await render(item);
     if (!r.success) throw new HttpError(422, `${r.error.code}: ${r.error.message}`);
-    reply.header('etag', etag).header('cache-control', CACHE_CONTROL).header('x-content-type-options', 'nosniff');
+    const current = matches(request.headers['if-none-match'], etag);
+    const safe = request.method === 'GET' || request.method === 'HEAD';
+    if (current && !safe) {
+      throw new HttpError(
+        412,
+        `If-None-Match matches the current image (${etag}): a POST renders only when it does not; send it on GET for a 304`,
+      );
+    }
+    reply.header('etag', etag).header('cache-control', CACHE_CONTROL).header('vary', VARY);
+    if (current) return reply.code(304).send();
+    reply.header('x-content-type-options', 'nosniff');
     if (r.format === 'png' && r.png) return reply.type('image/png').send(r.png);
     // Served as a document, an SVG could run script; it never should.
     reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
@@ -81,7 +99,7 @@ const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) =>
         tags: ['barcodes'],
         summary: 'Render one code and answer the image.',
         body: BarcodeRequest,
-        response: { 200: Image, 304: NotModified, ...errorResponses(400, 401, 413, 415, 422, 429, 500) },
+        response: { 200: Image, ...errorResponses(400, 401, 412, 413, 415, 422, 429, 500) },
       },
     },
     async (request, reply) => {

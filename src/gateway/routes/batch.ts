@@ -36,18 +36,6 @@ const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) =>
     },
     async (request, reply) => {
       const { barcodes, options } = request.body;
-      const seen = new Map<string, number>();
-      barcodes.forEach((item, i) => {
-        if (item.id === undefined) return;
-        const before = seen.get(item.id);
-        if (before !== undefined) {
-          throw new HttpError(
-            400,
-            `body.barcodes[${i}].id ${JSON.stringify(item.id)} is already used by body.barcodes[${before}]; ids must be unique within a batch`,
-          );
-        }
-        seen.set(item.id, i);
-      });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new BatchTimeout()), opts.batchTimeoutMs);
@@ -68,7 +56,6 @@ const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) =>
             { 'retry-after': '1' },
           );
         }
-        if (err instanceof TypeError || err instanceof RangeError) throw new HttpError(400, err.message);
         throw err;
       } finally {
         clearTimeout(timer);

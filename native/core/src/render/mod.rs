@@ -4,12 +4,37 @@ mod linear;
 mod png;
 mod svg;
 
-use crate::error::{CoreError, CoreResult};
+use crate::error::{thousands, CoreError, CoreResult};
+use crate::facts::Range;
 use crate::options::{EcLevel, Format, RawOptions, RenderOptions, MAX_IMAGE_PX};
 use crate::symbology::{lookup, Encoded, Symbol, Symbology};
 
 /// Default pixels per module when neither `width` nor `module_width` is given.
 pub const DEFAULT_MODULE_PX: u32 = 4;
+
+/// Characters of `data` any request may hold: past every symbology's
+/// capacity, so it only spares the encoders absurd input.
+pub const MAX_DATA_LENGTH: usize = 8192;
+pub const DATA_LENGTH: Range = Range::new(0, MAX_DATA_LENGTH as u64);
+
+/// Counted in Unicode scalar values: a JavaScript string (UTF-16) is never
+/// shorter, so whatever passes a `maxLength` check in JavaScript passes here.
+fn check_data_length(data: &str) -> CoreResult<()> {
+    // Bytes bound characters from above: most data needs no count at all.
+    if data.len() <= MAX_DATA_LENGTH {
+        return Ok(());
+    }
+    let len = data.chars().count();
+    if len <= MAX_DATA_LENGTH {
+        return Ok(());
+    }
+    Err(CoreError::DataTooLong {
+        len: thousands(len),
+        unit: "characters",
+        what: "a request".into(),
+        max: thousands(MAX_DATA_LENGTH),
+    })
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -157,14 +182,25 @@ pub fn render(req: &Request) -> CoreResult<Rendered> {
     render_parsed(symbology, &req.data, format, &opts)
 }
 
-/// Validates a request's type, format and options, with defaults resolved.
+/// Validates a request's type, format, options and data length, with
+/// defaults resolved.
 pub(crate) fn parse_request(
     req: &Request,
 ) -> CoreResult<(&'static Symbology, Format, RenderOptions)> {
+    check_data_length(&req.data)?;
     let symbology = lookup(&req.barcode_type)?;
     let format = Format::parse(req.format.as_deref())?;
     let options = symbology.normalise(req.options.parse()?);
     Ok((symbology, format, options))
+}
+
+/// Whether `req` would render: every step of `render` but drawing, so the
+/// same error comes back (options, data, capacity, image size) at a
+/// fraction of the cost. Not cached.
+pub fn check(req: &Request) -> CoreResult<()> {
+    let (symbology, _format, opts) = parse_request(req)?;
+    let enc = (symbology.encode)(&req.data, &opts)?;
+    layout(&enc, &opts).map(|_| ())
 }
 
 pub(crate) fn render_parsed(

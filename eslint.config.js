@@ -1,0 +1,96 @@
+// @ts-check
+/**
+ * Lint rules, and the layer rules of src/: lib ← infra ← bulk ← gateway ← bin, each folder importing only
+ * the ones before it. `no-restricted-imports` does not merge options across config blocks, so each folder's
+ * block repeats the rule that applies everywhere (nothing imports src/bin), which is all src/gateway needs.
+ * Only static imports and re-exports are checked: `import()` and `createRequire` are not.
+ */
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const noBin = {
+  regex: '^(\\.{1,2}/)+(src/)?bin(/|$)',
+  message: 'src/bin holds entry points: nothing imports them.',
+};
+
+/** @param {...Record<string, unknown>} patterns */
+const restrict = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns: [noBin, ...patterns] }],
+});
+
+export default defineConfig(
+  globalIgnores([
+    'dist/',
+    'target/',
+    'native/node/index.js',
+    'native/node/index.d.ts',
+    'node_modules/',
+    'coverage/',
+    '.tap/',
+  ]),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      ...restrict(),
+    },
+  },
+  {
+    files: ['src/lib/**'],
+    rules: restrict({
+      // Allow-list: siblings, the addon, TypeBox and Node built-ins; everything else is refused.
+      regex: '^(?!\\./[^/]+$|\\.\\./\\.\\./native/node/index\\.js$|@sinclair/typebox(/|$)|node:)',
+      message: 'src/lib is the Node API: it imports only ./*, the native addon, @sinclair/typebox and node:*.',
+    }),
+  },
+  {
+    files: ['src/infra/**'],
+    rules: restrict(
+      {
+        regex: '^\\.\\./(?!lib/[^/]+$)',
+        message: 'src/infra imports nothing of ours but ../lib/*.',
+      },
+      {
+        group: ['fastify', 'fastify-plugin', '@fastify/*'],
+        message: 'src/infra is shared with the worker: no Fastify.',
+      },
+    ),
+  },
+  {
+    files: ['src/bulk/**'],
+    rules: restrict(
+      {
+        regex: '^(\\.\\./)+gateway(/|$)',
+        message: 'src/bulk is domain code: it does not import the gateway.',
+      },
+      {
+        group: ['fastify', 'fastify-plugin', '@fastify/*'],
+        message: 'src/bulk runs in the worker too: no Fastify.',
+      },
+    ),
+  },
+  {
+    files: ['src/bin/**'],
+    rules: restrict({
+      regex: '^\\./',
+      message: 'src/bin holds entry points: nothing imports them, not even each other.',
+    }),
+  },
+  {
+    // The environment is read once, through a schema, by the entry points (src/infra/env.ts's loadEnv).
+    files: ['src/**'],
+    ignores: ['src/bin/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only src/bin reads the environment; pass settings in.' },
+      ],
+    },
+  },
+);

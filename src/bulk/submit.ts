@@ -1,0 +1,92 @@
+/**
+ * Taking a job: its files are staged under tmp/<id>, checked row by row,
+ * moved into jobs/<id> whole, then the job is recorded and enqueued. Any
+ * failure on the way (bad input, a full disk, Redis away) leaves nothing
+ * behind: no record, no queued job, no directory.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BulkConfig } from './config.js';
+import { ingestCsv, ingestItems, type Ingested } from './ingest.js';
+import { defaults, parseOptions, refuseDynamic, specOf } from './options.js';
+import { files, inputRef, jobDir, tmpRoot } from './paths.js';
+import type { JobQueue } from './queue.js';
+import type { Accepted, BulkOptions, DirectBody } from './schema.js';
+import type { JobSpec } from './spec.js';
+import type { JobStore } from './store.js';
+
+export interface SubmitDeps {
+  config: BulkConfig;
+  store: JobStore;
+  queue: JobQueue;
+}
+
+/**
+ * Receives an upload: writes the CSV file to `csvPath` and returns the raw
+ * `options` that came with it (JSON text, or nothing). The gateway's
+ * multipart reader is one; it throws a `BulkInputError` for a bad body.
+ */
+export type ReceiveCsv = (csvPath: string) => Promise<{ options?: unknown }>;
+
+const UPLOAD = 'upload.csv';
+
+export async function submitCsv(deps: SubmitDeps, owner: string, receive: ReceiveCsv): Promise<Accepted> {
+  return staged(deps, owner, async (dir) => {
+    const upload = join(dir, UPLOAD);
+    const options = parseOptions((await receive(upload)).options);
+    const ingested = await ingestCsv(upload, join(dir, files.input), defaults(options), deps.config.maxRows);
+    await rm(upload, { force: true });
+    return { options, ingested };
+  });
+}
+
+export async function submitItems(deps: SubmitDeps, owner: string, body: DirectBody): Promise<Accepted> {
+  const options = body.options ?? {};
+  refuseDynamic(options);
+  return staged(deps, owner, async (dir) => {
+    const out = join(dir, files.input);
+    return { options, ingested: await ingestItems(body.qr_codes, out, defaults(options), deps.config.maxRows) };
+  });
+}
+
+async function staged(
+  { config, store, queue }: SubmitDeps,
+  owner: string,
+  prepare: (dir: string) => Promise<{ options: BulkOptions; ingested: Ingested }>,
+): Promise<Accepted> {
+  const id = randomUUID();
+  const staging = join(tmpRoot(config.dataDir), id);
+  const final = jobDir(config.dataDir, id);
+  let moved = false;
+  try {
+    await mkdir(join(staging, files.batches), { recursive: true });
+    const { options, ingested } = await prepare(staging);
+    const spec: JobSpec = { ...specOf(options), columns: ingested.columns, total_rows: ingested.total_rows };
+    await writeFile(join(staging, files.spec), JSON.stringify(spec));
+    await rename(staging, final);
+    moved = true;
+    await store.create({
+      job_id: id,
+      owner,
+      status: 'queued',
+      total_rows: ingested.total_rows,
+      processed: 0,
+      successful: 0,
+      failed: 0,
+      render_ms: 0,
+      created_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
+    });
+    await queue.enqueue({ job_id: id, owner, input: inputRef(config.dataDir, id) });
+    return { job_id: id, status: 'queued', total_rows: ingested.total_rows, invalid_rows: ingested.invalid_rows };
+  } catch (err) {
+    if (moved) {
+      await store.remove(id).catch(() => undefined);
+      await rm(final, { recursive: true, force: true });
+    }
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}

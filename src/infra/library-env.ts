@@ -1,0 +1,27 @@
+/**
+ * The Node API's settings as environment variables, shared by the gateway
+ * and the worker: each entry point reads them with its own schema and hands
+ * them to `configure()` (the library itself reads no environment). Bounds and
+ * defaults are the core's (`SETTINGS`).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { SETTINGS, type Settings } from '../lib/index.js';
+
+const setting = (s: { min: number; max: number; default: number }) =>
+  Type.Integer({ minimum: s.min, maximum: s.max, default: s.default });
+
+export const LibraryEnv = Type.Object({
+  BATCH_MAX_ITEMS: setting(SETTINGS.batch_max_items),
+  CACHE_MAX_SIZE: setting(SETTINGS.cache_max_entries),
+  CACHE_MAX_BYTES: setting(SETTINGS.cache_max_bytes),
+  CACHE_DEFAULT_TTL: setting(SETTINGS.cache_ttl_seconds),
+});
+
+export function librarySettings(e: Static<typeof LibraryEnv>): Required<Settings> {
+  return {
+    batch_max_items: e.BATCH_MAX_ITEMS,
+    cache_max_entries: e.CACHE_MAX_SIZE,
+    cache_max_bytes: e.CACHE_MAX_BYTES,
+    cache_ttl_seconds: e.CACHE_DEFAULT_TTL,
+  };
+}
