@@ -2,18 +2,16 @@
  * Downloads of a completed job, streamed: the results CSV as assembled by the
  * runner, or a ZIP (archiver) of every rendered image plus that CSV.
  *
- * The ZIP is filled one entry at a time, each read from disk only once the
- * archive has taken the one before, and each given as a stream: archiver
- * reports a stream entry done only when its bytes have gone on towards the
- * reader, so a reader that stops reading stops the filling too, and memory
- * stays bounded by the archive's high-water mark whatever the job's size.
- * (A Buffer entry stored uncompressed would be reported done at once, queued
- * whole inside archiver whether or not anyone reads.)
+ * The ZIP respects its reader end to end: images are appended a few at a
+ * time, read from disk half a megabyte at a time, and only while the stream handed to the
+ * reader is not waiting to be drained, so a reader that stops reading stops
+ * the filling, and memory stays bounded (a chunk of images, a few entries and
+ * two high-water marks) whatever the job's size.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { ZipArchive, type ZipEntryData } from 'archiver';
 import { batchFile, doneBatches, readSummary } from './batches.js';
 import { files } from './paths.js';
@@ -27,48 +25,126 @@ export function resultsCsv(dir: string): Readable {
 
 export function resultsZip(dir: string, date: Date): Readable {
   const zip = new ZipArchive({ zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
-  fill(zip, dir, date).catch((err: Error) => zip.destroy(err));
-  return zip;
-}
-
-async function fill(zip: ZipArchive, dir: string, date: Date): Promise<void> {
-  await add(zip, createReadStream(join(dir, files.resultsCsv)), { name: files.resultsCsv, date });
-  for (const n of await doneBatches(dir)) {
-    const summary = await readSummary(dir, n);
-    const bin = await open(batchFile(dir, n, 'bin'));
-    try {
-      for (const [name, offset, length] of summary.images) {
-        const bytes = Buffer.allocUnsafe(length);
-        const { bytesRead } = await bin.read(bytes, 0, length, offset);
-        if (bytesRead !== length) throw new Error(`batch ${n}: ${name} is cut short`);
-        // PNGs are compressed already: store them; SVGs deflate well.
-        await add(zip, Readable.from([bytes], { objectMode: false }), { name, date, store: name.endsWith('.png') });
-      }
-    } finally {
-      await bin.close();
-    }
-  }
-  await zip.finalize();
-}
-
-/** Appends one entry and resolves once archiver has taken all of it; rejects if the archive fails or closes first. */
-function add(zip: ZipArchive, source: Readable, data: ZipEntryData): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const settle = (err?: Error) => {
-      zip.off('entry', onEntry);
-      zip.off('error', onError);
-      zip.off('close', onClose);
-      if (err) {
-        source.destroy();
-        reject(err);
-      } else resolve();
-    };
-    const onEntry = () => settle();
-    const onError = (err: Error) => settle(err);
-    const onClose = () => settle(new Error('the download was closed before the archive was complete'));
-    zip.on('entry', onEntry);
-    zip.on('error', onError);
-    zip.on('close', onClose);
-    zip.append(source, data);
+  // Archiver pushes whatever it is given into its readable side whether or not anyone reads; piped
+  // into `out`, it is paused when `out` is full, and `out` needing a drain is what stops the filling.
+  const out = new PassThrough({ highWaterMark: ZIP_HIGH_WATER });
+  zip.on('error', (err) => out.destroy(err));
+  zip.pipe(out);
+  fill(zip, out, dir, date).catch((err: Error) => {
+    zip.destroy(err);
+    out.destroy(err);
   });
+  return out;
+}
+
+/** Bytes of a batch's images read from disk at once: one read per image cost more than archiving it. */
+export const ZIP_READ_CHUNK = 512 * 1024;
+
+/** A batch file's images, which lie back to back, read a chunk at a time. */
+class ChunkReader {
+  private chunk = Buffer.alloc(0);
+  private start = 0;
+
+  constructor(private readonly file: FileHandle) {}
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    if (offset < this.start || offset + length > this.start + this.chunk.length) {
+      const buf = Buffer.allocUnsafe(Math.max(length, ZIP_READ_CHUNK));
+      const { bytesRead } = await this.file.read(buf, 0, buf.length, offset);
+      this.chunk = buf.subarray(0, bytesRead);
+      this.start = offset;
+    }
+    return this.chunk.subarray(offset - this.start, offset - this.start + length);
+  }
+}
+
+/** Entries handed to archiver and not yet taken in by it: bounds what waits for a slow reader. */
+export const ZIP_IN_FLIGHT = 64;
+
+async function fill(zip: ZipArchive, out: PassThrough, dir: string, date: Date): Promise<void> {
+  const window = new EntryWindow(zip, out, ZIP_IN_FLIGHT);
+  try {
+    await window.add(createReadStream(join(dir, files.resultsCsv)), { name: files.resultsCsv, date });
+    for (const n of await doneBatches(dir)) {
+      const summary = await readSummary(dir, n);
+      const bin = await open(batchFile(dir, n, 'bin'));
+      try {
+        const chunks = new ChunkReader(bin);
+        for (const [name, offset, length] of summary.images) {
+          const bytes = await chunks.read(offset, length);
+          if (bytes.length !== length) throw new Error(`batch ${n}: ${name} is cut short`);
+          // PNGs are compressed already: store them; SVGs deflate well.
+          await window.add(bytes, { name, date, store: name.endsWith('.png') });
+        }
+      } finally {
+        await bin.close();
+      }
+    }
+    await window.drained();
+    await zip.finalize();
+  } finally {
+    window.close();
+  }
+}
+
+/**
+ * Appends entries while the reader keeps up: at most `size` entries not yet
+ * taken in by archiver, and none while `out` waits for its reader to drain it.
+ */
+class EntryWindow {
+  private appended = 0;
+  private written = 0;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onProgress = () => this.wake?.();
+  private readonly onEntry = () => {
+    this.written++;
+    this.wake?.();
+  };
+  private readonly onError = (err: Error) => this.fail(err);
+  private readonly onClose = () => this.fail(new Error('the download was closed before the archive was complete'));
+
+  constructor(
+    private readonly zip: ZipArchive,
+    private readonly out: PassThrough,
+    private readonly size: number,
+  ) {
+    zip.on('entry', this.onEntry);
+    zip.on('error', this.onError);
+    out.on('drain', this.onProgress);
+    out.on('close', this.onClose);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake?.();
+  }
+
+  private async until(ok: () => boolean): Promise<void> {
+    while (!this.failure && !ok()) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  async add(source: Buffer | Readable, data: ZipEntryData): Promise<void> {
+    try {
+      await this.until(() => this.appended - this.written < this.size && !this.out.writableNeedDrain);
+    } catch (err) {
+      if (source instanceof Readable) source.destroy();
+      throw err;
+    }
+    this.appended++;
+    this.zip.append(source, data);
+  }
+
+  /** Resolves once archiver has taken in every appended entry. */
+  drained(): Promise<void> {
+    return this.until(() => this.written >= this.appended);
+  }
+
+  close(): void {
+    this.zip.off('entry', this.onEntry);
+    this.zip.off('error', this.onError);
+    this.out.off('drain', this.onProgress);
+    this.out.off('close', this.onClose);
+  }
 }
