@@ -20,7 +20,8 @@ import {
 } from './schema.js';
 import { ACTIVE, view, type JobRecord, type JobStore, type StatusPatch } from './store.js';
 
-export interface JobsDeps {
+/** What the bulk operations work on: the settings, the job store and the queue. */
+export interface BulkDeps {
   config: BulkConfig;
   store: JobStore;
   queue: JobQueue;
@@ -36,24 +37,24 @@ export interface Download {
 const cancelled = (): StatusPatch => ({ status: 'cancelled', finished_at: new Date().toISOString() });
 
 /** The owner's job, or `JobNotFound`. */
-export async function ownJob({ store }: JobsDeps, owner: string, id: string): Promise<JobRecord> {
+export async function ownJob({ store }: BulkDeps, owner: string, id: string): Promise<JobRecord> {
   const rec = isJobId(id) ? await store.get(id) : undefined;
   if (!rec || rec.owner !== owner) throw new JobNotFound(id);
   return rec;
 }
 
-export async function getJob(deps: JobsDeps, owner: string, id: string): Promise<JobView> {
+export async function getJob(deps: BulkDeps, owner: string, id: string): Promise<JobView> {
   return view(await ownJob(deps, owner, id));
 }
 
-export async function listJobs({ store }: JobsDeps, owner: string, q: ListQuery): Promise<JobList> {
+export async function listJobs({ store }: BulkDeps, owner: string, q: ListQuery): Promise<JobList> {
   const page = q.page ?? 1;
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const { jobs, total } = await store.list({ owner, page, limit, status: q.status });
   return { jobs: jobs.map(view), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
 }
 
-export async function jobStats({ store, queue }: JobsDeps, owner: string): Promise<Stats> {
+export async function jobStats({ store, queue }: BulkDeps, owner: string): Promise<Stats> {
   const t = await store.totals(owner);
   const codes = t.successful + t.failed;
   return {
@@ -71,7 +72,7 @@ export async function jobStats({ store, queue }: JobsDeps, owner: string): Promi
  * sees it before its next batch), then a job still waiting leaves the queue.
  * A job already finished is a `JobConflict` naming its status.
  */
-export async function cancelJob(deps: JobsDeps, owner: string, id: string): Promise<JobView> {
+export async function cancelJob(deps: BulkDeps, owner: string, id: string): Promise<JobView> {
   const { store, queue } = deps;
   const rec = await ownJob(deps, owner, id);
   const patch = cancelled();
@@ -84,7 +85,7 @@ export async function cancelJob(deps: JobsDeps, owner: string, id: string): Prom
 }
 
 /** Cancels the job if it is still active, then forgets it and removes its files. */
-export async function removeJob(deps: JobsDeps, owner: string, id: string): Promise<void> {
+export async function removeJob(deps: BulkDeps, owner: string, id: string): Promise<void> {
   const { config, store, queue } = deps;
   const rec = await ownJob(deps, owner, id);
   await store.transition(rec.job_id, ACTIVE, cancelled());
@@ -94,7 +95,7 @@ export async function removeJob(deps: JobsDeps, owner: string, id: string): Prom
 }
 
 /** A completed job's results as a stream; any other status is a `JobConflict`. */
-export async function jobResults(deps: JobsDeps, owner: string, id: string, format: ResultFormat): Promise<Download> {
+export async function jobResults(deps: BulkDeps, owner: string, id: string, format: ResultFormat): Promise<Download> {
   const rec = await ownJob(deps, owner, id);
   if (rec.status !== 'completed') {
     throw new JobConflict(`job is ${rec.status}; results are available once it is completed`);

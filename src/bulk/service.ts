@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { isRedisOutage } from '../infra/redis.js';
 import { startCleanup } from './cleanup.js';
 import type { BulkConfig } from './config.js';
-import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Download, type JobsDeps } from './jobs.js';
+import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Download, type BulkDeps } from './jobs.js';
 import { inputRef, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
 import { RedisJobStore } from './redis-store.js';
@@ -70,7 +70,7 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       },
     );
   }
-  const deps: JobsDeps = { config, store, queue };
+  const deps: BulkDeps = { config, store, queue };
 
   // Jobs queued or running when the gateway last stopped: resume them. In
   // Redis mode this runs now if connected and whenever the connection is

@@ -7,20 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BulkConfig } from './config.js';
+import type { BulkDeps } from './jobs.js';
 import { ingestCsv, ingestItems, type Ingested } from './ingest.js';
 import { defaults, parseOptions, refuseDynamic, specOf } from './options.js';
 import { files, inputRef, jobDir, tmpRoot } from './paths.js';
-import type { JobQueue } from './queue.js';
 import type { Accepted, BulkOptions, DirectBody } from './schema.js';
 import type { JobSpec } from './spec.js';
-import type { JobStore } from './store.js';
-
-export interface SubmitDeps {
-  config: BulkConfig;
-  store: JobStore;
-  queue: JobQueue;
-}
 
 /**
  * Receives an upload: writes the CSV file to `csvPath` and returns the raw
@@ -31,7 +23,7 @@ export type ReceiveCsv = (csvPath: string) => Promise<{ options?: unknown }>;
 
 const UPLOAD = 'upload.csv';
 
-export async function submitCsv(deps: SubmitDeps, owner: string, receive: ReceiveCsv): Promise<Accepted> {
+export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveCsv): Promise<Accepted> {
   return staged(deps, owner, async (dir) => {
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
@@ -41,7 +33,7 @@ export async function submitCsv(deps: SubmitDeps, owner: string, receive: Receiv
   });
 }
 
-export async function submitItems(deps: SubmitDeps, owner: string, body: DirectBody): Promise<Accepted> {
+export async function submitItems(deps: BulkDeps, owner: string, body: DirectBody): Promise<Accepted> {
   const options = body.options ?? {};
   refuseDynamic(options);
   return staged(deps, owner, async (dir) => {
@@ -51,7 +43,7 @@ export async function submitItems(deps: SubmitDeps, owner: string, body: DirectB
 }
 
 async function staged(
-  { config, store, queue }: SubmitDeps,
+  { config, store, queue }: BulkDeps,
   owner: string,
   prepare: (dir: string) => Promise<{ options: BulkOptions; ingested: Ingested }>,
 ): Promise<Accepted> {

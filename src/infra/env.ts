@@ -36,7 +36,7 @@ const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
 
 /** "must be ..." for one variable, from its schema. */
-export function accepts(schema: VarSchema): string {
+function accepts(schema: VarSchema): string {
   if (schema.accepts) return schema.accepts;
   const range = (what: string) =>
     schema.minimum !== undefined && schema.maximum !== undefined

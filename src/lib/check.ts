@@ -4,8 +4,7 @@
  * the image's size), uncached, so an item that fails here fails its render
  * with the same code and message, and one that passes renders.
  */
-import type { NativeCheck } from '../../native/node/index.js';
-import { native } from './native.js';
+import { native, type NativeCheck } from './native.js';
 import { invalidResult, prepare, type Prepared } from './prepare.js';
 import type { BarcodeFailure, BarcodeRequest, BatchOptions } from './schema.js';
 
