@@ -9,6 +9,8 @@ RUN curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --pr
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+# better-sqlite3 (the embedded database for dynamic codes) is native: build it, skipped with the other scripts above.
+RUN npm rebuild better-sqlite3
 COPY Cargo.toml Cargo.lock tsconfig.json ./
 COPY native ./native
 COPY scripts ./scripts

@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Lint rules, and the layer rules of src/: lib ← infra ← bulk ← gateway ← bin, each folder importing only
- * the ones before it. `no-restricted-imports` does not merge options across config blocks, so each folder's
- * block repeats the rule that applies everywhere (nothing imports src/bin), which is all src/gateway needs.
+ * Lint rules, and the layer rules of src/: lib ← infra ← bulk, codes ← gateway ← bin, each folder importing
+ * only the ones before it; bulk and codes are two domains that do not import each other (bulk declares the
+ * port it needs of codes in src/bulk/dynamic.ts, and the gateway passes the code service in).
+ * `no-restricted-imports` does not merge options across config blocks, so each folder's block repeats the rule that applies everywhere (nothing imports src/bin), which is all src/gateway needs.
  * Only static imports and re-exports are checked: `import()` and `createRequire` are not.
  */
 import js from '@eslint/js';
@@ -66,12 +67,25 @@ export default defineConfig(
     files: ['src/bulk/**'],
     rules: restrict(
       {
-        regex: '^(\\.\\./)+gateway(/|$)',
-        message: 'src/bulk is domain code: it does not import the gateway.',
+        regex: '^(\\.\\./)+(gateway|codes)(/|$)',
+        message: 'src/bulk is domain code: it imports neither the gateway nor src/codes (see src/bulk/dynamic.ts).',
       },
       {
         group: ['fastify', 'fastify-plugin', '@fastify/*'],
         message: 'src/bulk runs in the worker too: no Fastify.',
+      },
+    ),
+  },
+  {
+    files: ['src/codes/**'],
+    rules: restrict(
+      {
+        regex: '^(\\.\\./)+(gateway|bulk)(/|$)',
+        message: 'src/codes is domain code: it imports neither the gateway nor src/bulk.',
+      },
+      {
+        group: ['fastify', 'fastify-plugin', '@fastify/*'],
+        message: 'src/codes is domain code: no Fastify.',
       },
     ),
   },

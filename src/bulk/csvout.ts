@@ -13,9 +13,12 @@ export function csvCell(value: string): string {
 export const csvLine = (cells: string[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 export const ADDED_COLUMNS = ['row', 'filename', 'status', 'error'] as const;
+/** Added after those for a dynamic job: the code made for the row and the link its image encodes. */
+export const DYNAMIC_COLUMNS = ['code_id', 'short_url'] as const;
 
-/** The results header: every input column, then row, filename, status, error. */
-export function resultHeader(columns: string[]): string[] {
-  const added = new Set<string>(ADDED_COLUMNS);
-  return [...columns.map((c) => (added.has(c.toLowerCase()) ? `input_${c}` : c)), ...ADDED_COLUMNS];
+/** The results header: every input column, then row, filename, status, error (and code_id, short_url). */
+export function resultHeader(columns: string[], dynamic = false): string[] {
+  const names: string[] = [...ADDED_COLUMNS, ...(dynamic ? DYNAMIC_COLUMNS : [])];
+  const added = new Set(names);
+  return [...columns.map((c) => (added.has(c.toLowerCase()) ? `input_${c}` : c)), ...names];
 }

@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js';
+import type { LinkMaker } from './dynamic.js';
 import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
 import { checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
@@ -16,6 +17,12 @@ export interface Ingested {
   columns: string[];
   total_rows: number;
   invalid_rows: InvalidRow[];
+}
+
+interface NewLink {
+  slug: string;
+  destination_url: string;
+  title: string;
 }
 
 class RowWriter {
@@ -31,6 +38,7 @@ class RowWriter {
     private readonly cols: Columns,
     private readonly defaults: Defaults,
     private readonly maxRows: number,
+    private readonly links?: LinkMaker,
   ) {
     this.out = createWriteStream(path);
     this.out.on('error', (err) => (this.error ??= err));
@@ -58,6 +66,7 @@ class RowWriter {
   private async flush(): Promise<void> {
     const rows = this.pending;
     this.pending = [];
+    const links = this.links ? this.shortLinks(rows.filter((r) => !r.e)) : undefined;
     const toCheck = rows.filter((r) => !r.e);
     const items = toCheck.map((r): BarcodeRequest => ({
       id: String(r.r),
@@ -70,10 +79,59 @@ class RowWriter {
     checks.forEach((c, i) => {
       if (!c.success) toCheck[i]!.e = c.error.message;
     });
+    if (links)
+      await this.makeCodes(
+        toCheck.filter((r) => !r.e),
+        links,
+      );
     for (const row of rows) {
       if (row.e) this.invalid.push({ row: row.r, reason: row.e });
       if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
     }
+  }
+
+  /**
+   * Dynamic jobs: checks each row's destination and title as the code
+   * service would, and gives the others a new slug, whose short link becomes
+   * the data to check and render. Answers each row's destination and title.
+   */
+  private shortLinks(rows: InputRow[]): Map<number, NewLink> {
+    const { codes } = this.links!;
+    const maxTitle = codes.maxTitleLength;
+    const out = new Map<number, NewLink>();
+    const cell = (i: number | undefined, row: InputRow) => (i === undefined ? '' : (row.c[i] ?? '').trim());
+    for (const row of rows) {
+      // The destination is the destination_url cell alone: a `data` cell is no link.
+      const destination = cell(this.cols.url, row);
+      const title = cell(this.cols.title, row);
+      const problem = destination ? codes.destinationProblem(destination) : 'is empty';
+      if (problem) row.e = `destination_url ${problem}`;
+      else if (title.length > maxTitle) row.e = `title is ${title.length} characters; at most ${maxTitle}`;
+      else {
+        const slug = codes.newSlug();
+        out.set(row.r, { slug, destination_url: destination, title });
+        row.u = codes.shortUrl(slug);
+        row.d = row.u;
+      }
+    }
+    return out;
+  }
+
+  /** Dynamic jobs: one code per row that will render, made in one call for the chunk. */
+  private async makeCodes(rows: InputRow[], links: Map<number, NewLink>) {
+    if (rows.length === 0) return;
+    const { codes, owner, jobId } = this.links!;
+    const made = await codes.createForJob(
+      owner,
+      jobId,
+      rows.map((r) => links.get(r.r)!),
+    );
+    made.forEach(({ id, slug }, k) => {
+      const row = rows[k]!;
+      row.i = id;
+      row.u = codes.shortUrl(slug);
+      row.d = row.u;
+    });
   }
 
   async finish(): Promise<Ingested> {
@@ -90,8 +148,8 @@ class RowWriter {
   }
 }
 
-/** The header's columns, checked: at most MAX_COLUMNS, one of them destination_url or data. */
-function headerColumns(header: string[]): Columns {
+/** The header's columns, checked: at most MAX_COLUMNS, one of them destination_url (or data, for static jobs). */
+function headerColumns(header: string[], dynamic: boolean): Columns {
   if (header.length > MAX_COLUMNS) {
     throw new BulkInputError(
       'invalid',
@@ -99,6 +157,9 @@ function headerColumns(header: string[]): Columns {
     );
   }
   const cols = mapColumns(header);
+  if (dynamic && cols.url === undefined) {
+    throw new BulkInputError('invalid', 'missing column: a dynamic job needs a destination_url column');
+  }
   if (cols.url === undefined && cols.data === undefined) {
     throw new BulkInputError('invalid', 'missing column: the header must name a destination_url (or data) column');
   }
@@ -111,6 +172,7 @@ export async function ingestCsv(
   outPath: string,
   defaults: Defaults,
   maxRows: number,
+  links?: LinkMaker,
 ): Promise<Ingested> {
   const source = createReadStream(csvPath);
   const parser = source.pipe(
@@ -120,7 +182,7 @@ export async function ingestCsv(
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!writer) {
-        writer = new RowWriter(outPath, headerColumns(record), defaults, maxRows);
+        writer = new RowWriter(outPath, headerColumns(record, links !== undefined), defaults, maxRows, links);
         continue;
       }
       await writer.add(record);
@@ -148,12 +210,13 @@ export async function ingestItems(
   outPath: string,
   defaults: Defaults,
   maxRows: number,
+  links?: LinkMaker,
 ): Promise<Ingested> {
   if (items.length > maxRows) {
     throw new BulkInputError('invalid', `too many rows: at most ${maxRows} qr_codes per job (MAX_ROWS)`);
   }
   const used = DIRECT_FIELDS.filter((f) => f === 'destination_url' || items.some((i) => i[f] !== undefined));
-  const writer = new RowWriter(outPath, mapColumns([...used]), defaults, maxRows);
+  const writer = new RowWriter(outPath, headerColumns(used, links !== undefined), defaults, maxRows, links);
   try {
     for (const item of items) {
       await writer.add(

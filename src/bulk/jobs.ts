@@ -4,20 +4,14 @@
  */
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { pageOf, pagination } from '../infra/paging.js';
 import type { BulkConfig } from './config.js';
+import type { DynamicCodes } from './dynamic.js';
 import { JobConflict, JobNotFound } from './errors.js';
 import { isJobId, jobDir } from './paths.js';
 import type { JobQueue } from './queue.js';
 import { resultsCsv, resultsZip } from './results.js';
-import {
-  DEFAULT_PAGE_SIZE,
-  JOB_STATUSES,
-  type JobList,
-  type JobView,
-  type ListQuery,
-  type ResultFormat,
-  type Stats,
-} from './schema.js';
+import { JOB_STATUSES, type JobList, type JobView, type ListQuery, type ResultFormat, type Stats } from './schema.js';
 import { ACTIVE, view, type JobRecord, type JobStore, type StatusPatch } from './store.js';
 
 /** What the bulk operations work on: the settings, the job store and the queue. */
@@ -25,6 +19,8 @@ export interface BulkDeps {
   config: BulkConfig;
   store: JobStore;
   queue: JobQueue;
+  /** Makes the codes of `type: "dynamic"` jobs; without it such jobs are refused. */
+  codes?: DynamicCodes;
 }
 
 export interface Download {
@@ -48,10 +44,9 @@ export async function getJob(deps: BulkDeps, owner: string, id: string): Promise
 }
 
 export async function listJobs({ store }: BulkDeps, owner: string, q: ListQuery): Promise<JobList> {
-  const page = q.page ?? 1;
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const { page, limit } = pageOf(q);
   const { jobs, total } = await store.list({ owner, page, limit, status: q.status });
-  return { jobs: jobs.map(view), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  return { jobs: jobs.map(view), pagination: pagination(page, limit, total) };
 }
 
 export async function jobStats({ store, queue }: BulkDeps, owner: string): Promise<Stats> {

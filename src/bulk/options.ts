@@ -8,12 +8,6 @@ import type { JobSpec } from './spec.js';
 const check = TypeCompiler.Compile(BulkOptions);
 
 const NOT_AN_OBJECT = 'options must be a JSON object, e.g. {"format":"png","batchSize":100}';
-export const DYNAMIC_UNSUPPORTED = 'options.type "dynamic": dynamic codes are not supported yet';
-
-/** Refuses what the schema accepts but the service cannot do yet: dynamic codes. */
-export function refuseDynamic(options: BulkOptions | undefined): void {
-  if (options?.type === 'dynamic') throw new BulkInputError('invalid', DYNAMIC_UNSUPPORTED);
-}
 
 /** Parses and checks the multipart `options` field (JSON text, or already parsed). */
 export function parseOptions(raw: unknown): BulkOptions {
@@ -29,7 +23,6 @@ export function parseOptions(raw: unknown): BulkOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BulkInputError('invalid', NOT_AN_OBJECT);
   }
-  refuseDynamic(value as BulkOptions);
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
     const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
@@ -42,8 +35,9 @@ export function defaults(o: BulkOptions): Defaults {
   return { barcode_type: o.barcode_type ?? 'qr', format: o.format ?? 'png', design: o.design };
 }
 
-export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design'> {
-  const spec: Pick<JobSpec, 'batch_size' | 'design'> = { batch_size: o.batchSize ?? DEFAULT_BATCH };
+export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design' | 'dynamic'> {
+  const spec: Pick<JobSpec, 'batch_size' | 'design' | 'dynamic'> = { batch_size: o.batchSize ?? DEFAULT_BATCH };
   if (o.design) spec.design = o.design;
+  if (o.type === 'dynamic') spec.dynamic = true;
   return spec;
 }

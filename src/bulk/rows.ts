@@ -26,6 +26,9 @@ export interface InputRow {
   n: string;
   /** Why the row is not rendered. */
   e?: string;
+  /** Dynamic jobs: the id of the code made for the row, and its short link (which `d` encodes). */
+  i?: string;
+  u?: string;
 }
 
 function isHttpUrl(s: string): boolean {

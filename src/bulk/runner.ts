@@ -70,15 +70,17 @@ async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; c
     ]);
   for (const row of rows) {
     const out = row.e ? { error: row.e } : (outcomes.get(row.r) ?? { error: 'INTERNAL: no result' });
+    // A dynamic row's code exists whether or not its image rendered: the report says which it is.
+    const link = spec.dynamic ? [row.i ?? '', row.u ?? ''] : [];
     if (out.bytes) {
       parts.push(out.bytes);
       summary.images.push([row.n, offset, out.bytes.length]);
       offset += out.bytes.length;
       summary.successful++;
-      csv += aligned(row.c, [String(row.r), row.n, 'success', '']);
+      csv += aligned(row.c, [String(row.r), row.n, 'success', '', ...link]);
     } else {
       summary.failed++;
-      csv += aligned(row.c, [String(row.r), '', 'failed', out.error ?? '']);
+      csv += aligned(row.c, [String(row.r), '', 'failed', out.error ?? '', ...link]);
     }
   }
   return { bin: Buffer.concat(parts), csv, summary };
@@ -105,7 +107,7 @@ async function* inputBatches(path: string, size: number, skip: Set<number>): Asy
 
 async function assemble(dir: string, spec: JobSpec, batches: number[]): Promise<void> {
   const tmp = join(dir, `${files.resultsCsv}.${process.pid}.tmp`);
-  await writeFile(tmp, csvLine(resultHeader(spec.columns)));
+  await writeFile(tmp, csvLine(resultHeader(spec.columns, spec.dynamic)));
   for (const n of batches) await appendFile(tmp, await readFile(batchFile(dir, n, 'csv')));
   await rename(tmp, join(dir, files.resultsCsv));
 }

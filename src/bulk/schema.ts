@@ -1,5 +1,6 @@
 /** Request and response shapes of the bulk and job endpoints (the public contract). */
 import { Type, type Static } from '@sinclair/typebox';
+import { PageQuery, Pagination } from '../infra/paging.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
@@ -13,7 +14,10 @@ export const DEFAULT_BATCH = 100;
 export const BulkOptions = Type.Object(
   {
     type: Type.Optional(
-      Type.Union([Type.Literal('static'), Type.Literal('dynamic')], { description: 'Only static codes for now.' }),
+      Type.Union([Type.Literal('static'), Type.Literal('dynamic')], {
+        description:
+          "static (default): each image encodes its row's data. dynamic: each valid row becomes a dynamic code and its image encodes the short link.",
+      }),
     ),
     barcode_type: Type.Optional(BarcodeType),
     format: Type.Optional(Format),
@@ -75,21 +79,12 @@ export type JobView = Static<typeof JobView>;
 
 export const JobList = Type.Object({
   jobs: Type.Array(JobView),
-  pagination: Type.Object({
-    page: Type.Integer(),
-    limit: Type.Integer(),
-    total: Type.Integer(),
-    pages: Type.Integer(),
-  }),
+  pagination: Pagination,
 });
 export type JobList = Static<typeof JobList>;
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
 export const ListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
+  ...PageQuery,
   status: Type.Optional(JobStatus),
 });
 export type ListQuery = Static<typeof ListQuery>;

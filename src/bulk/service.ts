@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { isRedisOutage } from '../infra/redis.js';
 import { startCleanup } from './cleanup.js';
+import type { DynamicCodes } from './dynamic.js';
 import type { BulkConfig } from './config.js';
 import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Download, type BulkDeps } from './jobs.js';
 import { inputRef, jobsRoot, tmpRoot } from './paths.js';
@@ -44,6 +45,8 @@ export interface BulkService {
 export interface ServiceOptions {
   /** The process's Redis client: jobs go to BullMQ workers. Without it they run in this process. */
   redis?: Redis;
+  /** Makes the codes of dynamic jobs (the gateway's code service). */
+  codes?: DynamicCodes;
   log?: (level: 'info' | 'warn' | 'error', msg: string, err?: unknown) => void;
 }
 
@@ -70,7 +73,7 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       },
     );
   }
-  const deps: BulkDeps = { config, store, queue };
+  const deps: BulkDeps = { config, store, queue, ...(opts.codes ? { codes: opts.codes } : {}) };
 
   // Jobs queued or running when the gateway last stopped: resume them. In
   // Redis mode this runs now if connected and whenever the connection is

@@ -9,6 +9,8 @@ export interface JobSpec {
   total_rows: number;
   batch_size: number;
   design?: RenderOptions;
+  /** Dynamic: each row's image encodes the short link of a code made at upload. */
+  dynamic?: boolean;
 }
 
 export async function readSpec(dir: string): Promise<JobSpec> {

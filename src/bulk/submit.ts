@@ -2,14 +2,16 @@
  * Taking a job: its files are staged under tmp/<id>, checked row by row,
  * moved into jobs/<id> whole, then the job is recorded and enqueued. Any
  * failure on the way (bad input, a full disk, Redis away) leaves nothing
- * behind: no record, no queued job, no directory.
+ * behind: no record, no queued job, no directory, no dynamic code.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkDeps } from './jobs.js';
 import { ingestCsv, ingestItems, type Ingested } from './ingest.js';
-import { defaults, parseOptions, refuseDynamic, specOf } from './options.js';
+import type { LinkMaker } from './dynamic.js';
+import { BulkInputError } from './errors.js';
+import { defaults, parseOptions, specOf } from './options.js';
 import { files, inputRef, jobDir, tmpRoot } from './paths.js';
 import type { Accepted, BulkOptions, DirectBody } from './schema.js';
 import type { JobSpec } from './spec.js';
@@ -23,11 +25,19 @@ export type ReceiveCsv = (csvPath: string) => Promise<{ options?: unknown }>;
 
 const UPLOAD = 'upload.csv';
 
+/** How a dynamic job makes its codes, or undefined for a static one. */
+function linkMaker(deps: BulkDeps, options: BulkOptions, owner: string, jobId: string): LinkMaker | undefined {
+  if (options.type !== 'dynamic') return undefined;
+  if (!deps.codes) throw new BulkInputError('invalid', 'options.type "dynamic": this service has no dynamic codes');
+  return { codes: deps.codes, owner, jobId };
+}
+
 export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveCsv): Promise<Accepted> {
-  return staged(deps, owner, async (dir) => {
+  return staged(deps, owner, async (dir, id) => {
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
-    const ingested = await ingestCsv(upload, join(dir, files.input), defaults(options), deps.config.maxRows);
+    const links = linkMaker(deps, options, owner, id);
+    const ingested = await ingestCsv(upload, join(dir, files.input), defaults(options), deps.config.maxRows, links);
     await rm(upload, { force: true });
     return { options, ingested };
   });
@@ -35,17 +45,17 @@ export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveC
 
 export async function submitItems(deps: BulkDeps, owner: string, body: DirectBody): Promise<Accepted> {
   const options = body.options ?? {};
-  refuseDynamic(options);
-  return staged(deps, owner, async (dir) => {
+  return staged(deps, owner, async (dir, id) => {
     const out = join(dir, files.input);
-    return { options, ingested: await ingestItems(body.qr_codes, out, defaults(options), deps.config.maxRows) };
+    const links = linkMaker(deps, options, owner, id);
+    return { options, ingested: await ingestItems(body.qr_codes, out, defaults(options), deps.config.maxRows, links) };
   });
 }
 
 async function staged(
-  { config, store, queue }: BulkDeps,
+  { config, store, queue, codes }: BulkDeps,
   owner: string,
-  prepare: (dir: string) => Promise<{ options: BulkOptions; ingested: Ingested }>,
+  prepare: (dir: string, id: string) => Promise<{ options: BulkOptions; ingested: Ingested }>,
 ): Promise<Accepted> {
   const id = randomUUID();
   const staging = join(tmpRoot(config.dataDir), id);
@@ -53,7 +63,7 @@ async function staged(
   let moved = false;
   try {
     await mkdir(join(staging, files.batches), { recursive: true });
-    const { options, ingested } = await prepare(staging);
+    const { options, ingested } = await prepare(staging, id);
     const spec: JobSpec = { ...specOf(options), columns: ingested.columns, total_rows: ingested.total_rows };
     await writeFile(join(staging, files.spec), JSON.stringify(spec));
     await rename(staging, final);
@@ -79,6 +89,8 @@ async function staged(
       await rm(final, { recursive: true, force: true });
     }
     await rm(staging, { recursive: true, force: true });
+    // A dynamic job's codes were made as its rows were read: a job that is not queued keeps none.
+    await codes?.removeForJob(owner, id).catch(() => undefined);
     throw err;
   }
 }

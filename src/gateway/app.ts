@@ -1,7 +1,8 @@
 /**
  * The HTTP gateway as a set of plugins, without listening: server.ts
- * listens, tests use `app.inject`. Order matters: errors, Redis, auth, docs,
- * rate limits (after auth, so they count per key), then the routes.
+ * listens, tests use `app.inject`. Order matters: errors, Redis, the code
+ * service, auth, docs, rate limits (after auth, so they count per key), then
+ * the routes.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -15,7 +16,10 @@ import rateLimit from './plugins/rate-limit.js';
 import redis from './plugins/redis.js';
 import shutdown from './plugins/shutdown.js';
 import swagger from './plugins/swagger.js';
+import codes from './plugins/codes.js';
 import bulk from './routes/bulk.js';
+import codeRoutes from './routes/codes.js';
+import redirect from './routes/redirect.js';
 import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
 import health from './routes/health.js';
@@ -73,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(errors);
     await app.register(shutdown);
     await app.register(redis, { url: config.redisUrl });
+    await app.register(codes, { config: config.codes, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
     await app.register(auth, { apiKeys: config.apiKeys });
     await app.register(swagger, { version: VERSION });
     await app.register(rateLimit, { max: config.rateLimitMax, timeWindow: config.rateLimitWindow });
@@ -85,6 +90,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     await app.register(barcode, { prefix: '/api', version: VERSION });
     await app.register(bulk, { prefix: '/api', config });
+    await app.register(codeRoutes, { prefix: '/api', batchMaxItems: config.batchMaxItems, version: VERSION });
+    await app.register(redirect);
   } catch (err) {
     // A plugin that failed to start must not leave connections (Redis) open behind it.
     await app.close().catch(() => {});

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { BulkEnv, bulkConfig, type BulkConfig } from '../bulk/config.js';
+import { CodesEnv, codesConfig, type CodesConfig } from '../codes/config.js';
 import { LogLevel, RedisUrl } from '../infra/common-env.js';
 import { ConfigError, loadEnv } from '../infra/env.js';
 import { LibraryEnv, librarySettings } from '../infra/library-env.js';
@@ -38,6 +39,7 @@ export const GatewayEnv = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   ...BulkEnv.properties,
+  ...CodesEnv.properties,
   ...LibraryEnv.properties,
 });
 
@@ -72,6 +74,8 @@ export interface Config extends BulkConfig {
   trustProxy: boolean;
   /** What the entry point passes to the Node API's `configure()`. */
   library: Required<Settings>;
+  /** Dynamic codes: database, short-link base, scan buffering, redirect cache. */
+  codes: CodesConfig;
 }
 
 const UNITS: Record<string, number> = {
@@ -157,8 +161,9 @@ function apiKeys(list: string | undefined, file: string | undefined): { keys: Ap
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = loadEnv(GatewayEnv, env);
   const { keys, generated } = apiKeys(e.API_KEYS, e.API_KEYS_FILE);
+  const bulk = bulkConfig(e);
   const config: Config = {
-    ...bulkConfig(e),
+    ...bulk,
     port: e.PORT,
     host: e.HOST,
     apiKeys: keys,
@@ -173,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     library: librarySettings(e),
+    codes: codesConfig(e, bulk.dataDir, e.PORT),
   };
   if (e.REDIS_URL !== undefined) config.redisUrl = e.REDIS_URL;
   if (generated !== undefined) config.generatedApiKey = generated;

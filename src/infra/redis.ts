@@ -13,6 +13,7 @@ export const QUEUE_PREFIX = 'batchcode';
 
 export const GATEWAY_CONNECTION = 'batchcode:gateway';
 export const WORKER_CONNECTION = 'batchcode:worker';
+export const SUBSCRIBER_CONNECTION = 'batchcode:gateway:subscriber';
 
 /**
  * The gateway's client: a request fails within seconds while Redis is away,
@@ -58,6 +59,20 @@ export class RedisUnavailableError extends Error {
     super('Redis is not connected');
     this.name = 'RedisUnavailableError';
   }
+}
+
+/**
+ * A subscriber: a connection in subscribe mode can send nothing else, so it
+ * cannot be the shared client. It reconnects for ever and subscribes again
+ * by itself (ioredis' autoResubscribe).
+ */
+export function subscriberRedis(url: string): Redis {
+  return new Redis(url, {
+    connectionName: SUBSCRIBER_CONNECTION,
+    maxRetriesPerRequest: null,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(200 * times, 2000),
+  });
 }
 
 /**

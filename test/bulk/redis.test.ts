@@ -6,7 +6,13 @@ import t from 'tap';
 import { bulkContract } from '../helpers/bulk-contract.js';
 import { loadBulkConfig } from '../../src/bulk/config.js';
 import { startWorker } from '../../src/bulk/worker.js';
-import { durabilityWarnings, GATEWAY_CONNECTION, WORKER_CONNECTION, workerRedis } from '../../src/infra/redis.js';
+import {
+  durabilityWarnings,
+  GATEWAY_CONNECTION,
+  SUBSCRIBER_CONNECTION,
+  WORKER_CONNECTION,
+  workerRedis,
+} from '../../src/infra/redis.js';
 import { csvRows, get, harness, upload } from '../helpers/bulk.js';
 import { startRedis } from '../helpers/redis.js';
 
@@ -54,20 +60,29 @@ async function connectionNames(url: string): Promise<string[]> {
   }
 }
 
-t.test('should open one Redis connection in the gateway and one (plus BullMQ blocking) per worker', async (t) => {
-  const h = await harness(t, 'redis', { BULK_NO_TEST_WORKER: '1' });
-  // Use every Redis-backed part: rate limits, /ready, the job store and the queue.
-  t.equal((await upload(h.app, csvRows(2))).statusCode, 202);
-  t.equal((await get(h.app, '/api/bulk/stats')).statusCode, 200);
-  t.equal((await get(h.app, '/ready')).statusCode, 200);
-  t.same(await connectionNames(h.redis!.url), [GATEWAY_CONNECTION], 'the gateway: one client');
+t.test(
+  'should open one Redis client (and a subscriber) in the gateway and one (plus BullMQ blocking) per worker',
+  async (t) => {
+    const h = await harness(t, 'redis', { BULK_NO_TEST_WORKER: '1' });
+    // Use every Redis-backed part: rate limits, /ready, the job store and the queue.
+    t.equal((await upload(h.app, csvRows(2))).statusCode, 202);
+    t.equal((await get(h.app, '/api/bulk/stats')).statusCode, 200);
+    t.equal((await get(h.app, '/ready')).statusCode, 200);
+    // A connection in subscribe mode can send nothing else: code edits reach the other gateways through it.
+    t.same(
+      (await connectionNames(h.redis!.url)).sort(),
+      [GATEWAY_CONNECTION, SUBSCRIBER_CONNECTION],
+      'the gateway: one client and its subscriber',
+    );
 
-  const worker = await startWorker(loadBulkConfig(h.env), h.redis!.url, () => undefined);
-  const names = (await connectionNames(h.redis!.url)).filter((n) => n !== GATEWAY_CONNECTION).sort();
-  await worker.stop();
-  t.equal(names.filter((n) => n === WORKER_CONNECTION).length, 1, `the worker: one client of its own (${names})`);
-  t.equal(names.length, 2, `and BullMQ's blocking connection, no other (${names})`);
-});
+    const worker = await startWorker(loadBulkConfig(h.env), h.redis!.url, () => undefined);
+    const gateway = new Set([GATEWAY_CONNECTION, SUBSCRIBER_CONNECTION]);
+    const names = (await connectionNames(h.redis!.url)).filter((n) => !gateway.has(n)).sort();
+    await worker.stop();
+    t.equal(names.filter((n) => n === WORKER_CONNECTION).length, 1, `the worker: one client of its own (${names})`);
+    t.equal(names.length, 2, `and BullMQ's blocking connection, no other (${names})`);
+  },
+);
 
 t.test('should warn when Redis may lose or evict jobs', async (t) => {
   for (const persistent of [false, true]) {

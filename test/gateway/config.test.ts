@@ -19,6 +19,21 @@ t.test('should apply the documented defaults', async (t) => {
   t.equal(c.generatedApiKey, undefined);
 });
 
+t.test('should default short links to this port and SQLite in DATA_DIR, and trim a base URL', async (t) => {
+  const c = loadConfig({ API_KEYS: KEY, PORT: '8080', DATA_DIR: '/srv/bc' });
+  t.equal(c.codes.publicBaseUrl, 'http://localhost:8080/r');
+  t.equal(c.codes.sqlitePath, '/srv/bc/batchcode.db');
+  t.equal(c.codes.databaseUrl, undefined);
+  t.match(c.codes, { scanFlushMs: 1000, scanFlushRows: 1000, redirectCacheSize: 100_000, redirectCacheTtlMs: 60_000 });
+  const d = loadConfig({
+    API_KEYS: KEY,
+    PUBLIC_BASE_URL: 'https://q.example.com/r/',
+    DATABASE_URL: 'postgres://db/bc',
+  });
+  t.equal(d.codes.publicBaseUrl, 'https://q.example.com/r');
+  t.equal(d.codes.databaseUrl, 'postgres://db/bc');
+});
+
 t.test('should keep API keys only as SHA-256 hashes with a name', async (t) => {
   const c = loadConfig({ API_KEYS: 'alpha-key-0123456789, beta-key-0123456789' });
   t.equal(c.apiKeys.length, 2);
@@ -74,6 +89,16 @@ t.test('should reject bad values naming the variable and the range', async (t) =
     ['CACHE_DEFAULT_TTL', '1e20', /CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000, got "1e20"/],
     ['CACHE_MAX_BYTES', 'Infinity', /CACHE_MAX_BYTES must be a whole number from 0 to 1099511627776/],
     ['BULK_BATCH_ATTEMPTS', '99', /BULK_BATCH_ATTEMPTS must be a whole number from 1 to 20, got "99"/],
+    [
+      'DATABASE_URL',
+      'mysql://db/x',
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL, got "mysql:\/\/db\/x"/,
+    ],
+    ['PUBLIC_BASE_URL', 'q.example.com/r', /PUBLIC_BASE_URL must be an http\(s\) URL/],
+    ['PUBLIC_BASE_URL', 'https://q.example.com/r?x=1', /PUBLIC_BASE_URL must have no query, fragment or credentials/],
+    ['PUBLIC_BASE_URL', 'https://u:p@q.example.com/r', /PUBLIC_BASE_URL must have no query, fragment or credentials/],
+    ['SCAN_FLUSH_MS', '0', /SCAN_FLUSH_MS must be a whole number from 10 to 60000, got "0"/],
+    ['REDIRECT_CACHE_SIZE', '-1', /REDIRECT_CACHE_SIZE must be a whole number from 1 to 10000000/],
   ];
   for (const [name, value, message] of bad) {
     t.throws(() => loadConfig({ API_KEYS: KEY, [name]: value }), message, `${name}=${value}`);

@@ -8,7 +8,10 @@ t.test('should answer /health and /ready', async (t) => {
   t.same(health.json(), { status: 'ok' });
   const ready = await app.inject({ url: '/ready' });
   t.equal(ready.statusCode, 200);
-  t.same(ready.json(), { status: 'ok', checks: { renderer: { status: 'ok' }, redis: { status: 'disabled' } } });
+  t.same(ready.json(), {
+    status: 'ok',
+    checks: { renderer: { status: 'ok' }, database: { status: 'ok' }, redis: { status: 'disabled' } },
+  });
 });
 
 t.test('should publish the OpenAPI document with the shared schemas', async (t) => {

@@ -114,6 +114,86 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
     t.equal(await decode(entries.get('Alpha-the-first-2.png')!), 'https://example.com/c');
   });
 
+  t.test('should make a dynamic code per valid row, whose image encodes its short link', async (t) => {
+    const csv =
+      'destination_url,title,filename\r\n' +
+      'https://example.com/menu,Menu,menu\r\n' +
+      'javascript:alert(1),Evil,evil\r\n' +
+      'https://user:pw@example.com/,Creds,creds\r\n' +
+      `https://example.com/long,${'t'.repeat(201)},long\r\n` +
+      'https://example.com/drinks,Drinks,drinks\r\n';
+    const before = (await get(app(), '/api/codes?limit=1')).json().pagination.total;
+    const res = await upload(app(), csv, { type: 'dynamic', format: 'png', batchSize: 10 });
+    t.equal(res.statusCode, 202, res.body);
+    const accepted = res.json();
+    t.same(
+      accepted.invalid_rows.map((r: { row: number }) => r.row),
+      [2, 3, 4],
+    );
+    t.match(accepted.invalid_rows[1].reason, /credentials/);
+    t.match(accepted.invalid_rows[2].reason, /title is 201 characters; at most 200/);
+    const job = await poll(app, accepted.job_id);
+    t.match(job, { status: 'completed', successful: 2, failed: 3 });
+
+    const rows = parseCsv((await get(app(), `/api/jobs/${accepted.job_id}/results?format=csv`)).body);
+    t.same(rows[0], [
+      'destination_url',
+      'title',
+      'input_filename',
+      'row',
+      'filename',
+      'status',
+      'error',
+      'code_id',
+      'short_url',
+    ]);
+    const made = rows.slice(1).filter((r) => r[5] === 'success');
+    t.same(
+      made.map((r) => r[0]),
+      ['https://example.com/menu', 'https://example.com/drinks'],
+    );
+    t.same(
+      rows
+        .slice(1)
+        .filter((r) => r[5] === 'failed')
+        .map((r) => [r[7], r[8]]),
+      [
+        ['', ''],
+        ['', ''],
+        ['', ''],
+      ],
+      'a refused row has no code',
+    );
+    const entries = await unzip((await get(app(), `/api/jobs/${accepted.job_id}/results?format=zip`)).rawPayload);
+    for (const [destination, title, , , filename, , , codeId, shortUrl] of made) {
+      t.match(shortUrl, /^http:\/\/localhost:\d+\/r\/[A-Za-z0-9]{8}$/);
+      t.equal(await decode(entries.get(filename!)!), shortUrl, `${filename} encodes its short link`);
+      const code = (await get(app(), `/api/codes/${codeId}`)).json();
+      t.match(code, { id: codeId, short_url: shortUrl, destination_url: destination, title });
+      const hop = await app().inject({ url: new URL(shortUrl!).pathname });
+      t.equal(hop.statusCode, 302);
+      t.equal(hop.headers.location, destination);
+    }
+    t.equal((await get(app(), '/api/codes?limit=1')).json().pagination.total, before + 2);
+    t.equal(
+      (await get(app(), `/api/codes/${made[0]![7]}`, OTHER_KEY)).statusCode,
+      404,
+      "another key cannot see the job's codes",
+    );
+
+    const del = await app().inject({
+      method: 'DELETE',
+      url: `/api/jobs/${accepted.job_id}`,
+      headers: { 'x-api-key': KEY },
+    });
+    t.equal(del.statusCode, 200, del.body);
+    t.equal(
+      (await get(app(), `/api/codes/${made[0]![7]}`)).statusCode,
+      200,
+      'deleting the job keeps its printed codes',
+    );
+  });
+
   t.test('should run a direct JSON job with SVG output', async (t) => {
     const res = await app().inject({
       method: 'POST',
@@ -234,6 +314,7 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
   t.test('should refuse bad input and queue nothing', async (t) => {
     const before = (await get(app(), '/api/jobs?limit=1')).json().pagination.total;
     const dirs = readdirSync(join(h.dataDir, 'jobs')).length;
+    const codesBefore = (await get(app(), '/api/codes?limit=1')).json().pagination.total;
     const cases: [string, Awaited<ReturnType<typeof upload>>, number, RegExp][] = [
       ['too many rows', await upload(app(), csvRows(6001)), 400, /MAX_ROWS/],
       [
@@ -249,7 +330,13 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
       ['batchSize too small', await upload(app(), csvRows(2), { batchSize: 5 }), 400, /batchSize/],
       ['batchSize too large', await upload(app(), csvRows(2), { batchSize: 501 }), 400, /batchSize/],
       ['batchSize not a number', await upload(app(), csvRows(2), { batchSize: 'x' }), 400, /batchSize/],
-      ['dynamic', await upload(app(), csvRows(2), { type: 'dynamic' }), 400, /dynamic codes are not supported yet/],
+      [
+        'dynamic without destination_url',
+        await upload(app(), 'data,title\nhello,a\n', { type: 'dynamic' }),
+        400,
+        /a dynamic job needs a destination_url column/,
+      ],
+      ['dynamic, too many rows', await upload(app(), csvRows(6001), { type: 'dynamic' }), 400, /MAX_ROWS/],
     ];
     for (const [name, res, status, message] of cases) {
       t.equal(res.statusCode, status, `${name}: ${res.body}`);
@@ -311,9 +398,9 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
         /batchSize/,
       ],
       [
-        'direct dynamic',
-        await direct({ qr_codes: [{ destination_url: 'https://e.com' }], options: { type: 'dynamic' } }),
-        /dynamic codes are not supported yet/,
+        'direct dynamic, bad batchSize',
+        await direct({ qr_codes: [{ destination_url: 'https://e.com' }], options: { type: 'dynamic', batchSize: 1 } }),
+        /batchSize/,
       ],
       ['direct too many', await direct({ qr_codes: many }), /MAX_ROWS/],
       ['direct no qr_codes', await direct({}), /qr_codes/],
@@ -323,6 +410,7 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
       t.match(res.json().message, message, name);
     }
     await nothingLeft(t, h, before, dirs);
+    t.equal(codesBefore, (await get(app(), '/api/codes?limit=1')).json().pagination.total, 'no dynamic code was kept');
   });
 
   t.test('should report stats for the caller', async (t) => {

@@ -1,4 +1,7 @@
 /** Building a gateway for route tests: a known key, no logs, closed by the test's teardown. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../../src/gateway/app.js';
 import { loadConfig, type Config } from '../../src/gateway/config.js';
@@ -17,8 +20,14 @@ export async function gateway(
   env: NodeJS.ProcessEnv = {},
   options: BuildOptions = { logger: false },
 ): Promise<FastifyInstance> {
-  const app = await buildApp(configured(loadConfig({ API_KEYS: `${KEY},${OTHER_KEY}`, ...env })), options);
-  t.teardown(() => app.close());
+  // Each app its own DATA_DIR (bulk files, the codes' SQLite file), unless the test shares one on purpose.
+  const dataDir = env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'batchcode-gateway-'));
+  const config = loadConfig({ API_KEYS: `${KEY},${OTHER_KEY}`, ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env });
+  const app = await buildApp(configured(config), options);
+  t.teardown(async () => {
+    await app.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
   return app;
 }
 

@@ -2,7 +2,7 @@
  * API-key authentication: `x-api-key: <key>` or `Authorization: Bearer <key>`.
  * The presented key is hashed with SHA-256 and compared in constant time with
  * every stored hash; the matching key's name becomes `request.apiKey.id`.
- * /health, /ready and /docs* are open.
+ * /health, /ready, /docs* and the short links (/r/:slug) are open.
  *
  * An address that sent too many wrong keys gets 429 before its key is even
  * looked at (see login-failures.ts). A key in the query string is refused
@@ -32,12 +32,20 @@ export interface AuthOptions {
   apiKeys: ApiKeyEntry[];
 }
 
-const OPEN_ROUTES = new Set(['/health', '/ready']);
+/** Routes anyone may call: probes, and the short links printed codes lead to. */
+const OPEN_ROUTES = new Set(['/health', '/ready', '/r/:slug']);
 
 export function isOpenRoute(request: FastifyRequest): boolean {
   const route = request.routeOptions.url;
   if (route === undefined) return false;
   return OPEN_ROUTES.has(route) || route === '/docs' || route.startsWith('/docs/');
+}
+
+/** The caller's key name: the owner of what the request makes or reads (jobs, codes). */
+export function ownerOf(request: FastifyRequest): string {
+  const id = request.apiKey?.id;
+  if (!id) throw new HttpError(401, 'missing API key');
+  return id;
 }
 
 /** The key from `x-api-key`, or from `Authorization: Bearer`, or undefined. */

@@ -14,7 +14,8 @@ const docs: FastifyPluginAsync<SwaggerOptions> = async (app, opts) => {
       openapi: '3.0.3',
       info: {
         title: 'batchcode',
-        description: 'Barcode and QR code rendering: single codes as images, batches as JSON.',
+        description:
+          'Barcode and QR code rendering: single codes as images, batches as JSON, bulk jobs, and dynamic codes.',
         version: opts.version,
       },
       components: {
@@ -27,6 +28,9 @@ const docs: FastifyPluginAsync<SwaggerOptions> = async (app, opts) => {
       tags: [
         { name: 'barcodes', description: 'Rendering' },
         { name: 'operations', description: 'Health and readiness' },
+        { name: 'bulk', description: 'Bulk jobs from CSV files or JSON lists' },
+        { name: 'codes', description: 'Dynamic codes: short links editable after printing, with scan statistics' },
+        { name: 'redirect', description: 'The short links printed codes lead to (no API key)' },
       ],
     },
   });

@@ -1,26 +1,12 @@
 /**
  * One code as an image: POST /api/barcodes with one item's JSON, or
  * GET /api/barcodes/:type?data=...&format=png&width=... (every render option
- * is a query parameter too). Answers the image bytes with a strong ETag (a
- * hash of the normalised request and the renderer version) and a year-long
- * immutable Cache-Control that is private to the caller: the answer needs an
- * API key, so no shared cache may hand it to anyone else.
- *
- * If-None-Match (RFC 9110 §13.1.2) is weighed only after the code rendered:
- * a request that fails is its 4xx whatever the header says, and `*` matches
- * only a representation that exists. A match is a 304 on GET and HEAD and a
- * 412 on POST, which is not a safe method.
+ * is a query parameter too). Caching and conditional requests: image-reply.ts.
  */
-import { createHash } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponses, HttpError } from '../errors.js';
-import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, render, RenderOptions } from '../../lib/index.js';
-
-export const CACHE_CONTROL = 'private, max-age=31536000, immutable';
-/** The answer depends on who asks: a cache keeps one copy per key header. */
-export const VARY = 'x-api-key, authorization';
-export const SVG_TYPE = 'image/svg+xml; charset=utf-8';
+import { errorResponses } from '../errors.js';
+import { Image, NotModified, sendImage } from '../image-reply.js';
+import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, RenderOptions } from '../../lib/index.js';
 
 export const BarcodeQuery = Type.Object(
   {
@@ -33,65 +19,12 @@ export const BarcodeQuery = Type.Object(
 
 export const BarcodeParams = Type.Object({ type: BarcodeType }, { additionalProperties: false });
 
-const Image = {
-  description: 'The image: SVG text or PNG bytes.',
-  content: {
-    'image/svg+xml': { schema: Type.String() },
-    'image/png': { schema: Type.String({ format: 'binary' }) },
-  },
-};
-const NotModified = { description: 'Not Modified: the If-None-Match tag is current.', type: 'null' } as const;
-
 export interface ImageRouteOptions {
   /** Mixed into every ETag so that a new renderer invalidates old tags. */
   version: string;
 }
 
-function stable(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-}
-
-export function etagOf(item: BarcodeRequest, version: string): string {
-  const normal = { t: item.barcode_type, d: item.data, f: item.format ?? 'svg', o: item.options ?? {}, v: version };
-  return `"${createHash('sha256').update(stable(normal)).digest('base64url').slice(0, 32)}"`;
-}
-
-/**
- * RFC 9110 weak comparison of If-None-Match against the tag of a representation
- * that exists (call it only after a successful render: that is what `*` asks).
- */
-export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
-}
-
 const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) => {
-  async function answer(request: FastifyRequest, reply: FastifyReply, item: BarcodeRequest) {
-    const etag = etagOf(item, opts.version);
-    const r = await render(item);
-    if (!r.success) throw new HttpError(422, `${r.error.code}: ${r.error.message}`);
-    const current = matches(request.headers['if-none-match'], etag);
-    const safe = request.method === 'GET' || request.method === 'HEAD';
-    if (current && !safe) {
-      throw new HttpError(
-        412,
-        `If-None-Match matches the current image (${etag}): a POST renders only when it does not; send it on GET for a 304`,
-      );
-    }
-    reply.header('etag', etag).header('cache-control', CACHE_CONTROL).header('vary', VARY);
-    if (current) return reply.code(304).send();
-    reply.header('x-content-type-options', 'nosniff');
-    if (r.format === 'png' && r.png) return reply.type('image/png').send(r.png);
-    // Served as a document, an SVG could run script; it never should.
-    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-    return reply.type(SVG_TYPE).send(r.svg ?? '');
-  }
-
   app.post(
     '/barcodes',
     {
@@ -104,7 +37,7 @@ const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) =>
     },
     async (request, reply) => {
       const { id: _id, ...item } = request.body;
-      return answer(request, reply, item);
+      return sendImage(request, reply, item, opts.version);
     },
   );
 
@@ -124,7 +57,7 @@ const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) =>
       const item: BarcodeRequest = { barcode_type: request.params.type, data };
       if (format !== undefined) item.format = format;
       if (Object.keys(options).length > 0) item.options = options;
-      return answer(request, reply, item);
+      return sendImage(request, reply, item, opts.version);
     },
   );
 };

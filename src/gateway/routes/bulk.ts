@@ -4,7 +4,6 @@
  * for a job of another key, as for one that does not exist.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { BulkConfig } from '../../bulk/config.js';
 import {
   Accepted,
@@ -20,6 +19,7 @@ import {
 import { createBulkService } from '../../bulk/service.js';
 import { bulkHttpError } from '../bulk-errors.js';
 import { errorResponses, HttpError } from '../errors.js';
+import { ownerOf } from '../plugins/auth.js';
 import { bodyCap, multipart, multipartOptions, receiveCsv, refuseDeclaredLength } from '../multipart.js';
 
 export interface BulkRoutesOptions {
@@ -31,18 +31,13 @@ export const TEMPLATE_CSV =
   'https://example.com/products/1,Product 1,product-1\r\n' +
   'https://example.com/products/2,Product 2,product-2\r\n';
 
-function owner(request: FastifyRequest): string {
-  const id = request.apiKey?.id;
-  if (!id) throw new HttpError(401, 'missing API key');
-  return id;
-}
-
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', zip: 'application/zip' } as const;
 
 const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => {
   const { config } = opts;
   const service = await createBulkService(config, {
     redis: app.redis ?? undefined,
+    codes: app.codes,
     log: (level, msg, err) => app.log[level]({ err }, msg),
   });
   app.addHook('onClose', () => service.close());
@@ -65,7 +60,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
     },
     async (request, reply) => {
-      const who = owner(request);
+      const who = ownerOf(request);
       if (!request.isMultipart()) {
         throw new HttpError(415, 'send multipart/form-data with the CSV as "file" and optional JSON "options"');
       }
@@ -86,7 +81,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         response: { 202: Accepted, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
       },
     },
-    async (request, reply) => reply.code(202).send(await service.submitItems(owner(request), request.body)),
+    async (request, reply) => reply.code(202).send(await service.submitItems(ownerOf(request), request.body)),
   );
 
   app.get(
@@ -117,7 +112,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         response: { 200: Stats, ...errorResponses(401, 429, 500, 503) },
       },
     },
-    async (request) => service.stats(owner(request)),
+    async (request) => service.stats(ownerOf(request)),
   );
 
   app.get(
@@ -130,7 +125,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         response: { 200: JobList, ...errorResponses(400, 401, 429, 500, 503) },
       },
     },
-    async (request) => service.list(owner(request), request.query),
+    async (request) => service.list(ownerOf(request), request.query),
   );
 
   app.get(
@@ -143,7 +138,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         response: { 200: JobView, ...errorResponses(401, 404, 429, 500, 503) },
       },
     },
-    async (request) => service.get(owner(request), request.params.id),
+    async (request) => service.get(ownerOf(request), request.params.id),
   );
 
   app.get(
@@ -168,7 +163,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     },
     async (request, reply) => {
       const download = await service.results(
-        owner(request),
+        ownerOf(request),
         request.params.id,
         request.query.format ?? DEFAULT_RESULT_FORMAT,
       );
@@ -189,7 +184,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         response: { 200: JobView, ...errorResponses(401, 404, 409, 429, 500, 503) },
       },
     },
-    async (request) => service.cancel(owner(request), request.params.id),
+    async (request) => service.cancel(ownerOf(request), request.params.id),
   );
 
   app.delete(
@@ -206,7 +201,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
       },
     },
     async (request) => {
-      await service.remove(owner(request), request.params.id);
+      await service.remove(ownerOf(request), request.params.id);
       return { job_id: request.params.id, deleted: true as const };
     },
   );

@@ -1,4 +1,4 @@
-/** Liveness (/health) and readiness (/ready: the native renderer answers, Redis too when configured). */
+/** Liveness (/health) and readiness (/ready: the native renderer and the codes' database answer, Redis too when configured). */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { renderSync } from '../../lib/index.js';
 
@@ -9,7 +9,7 @@ const Check = Type.Object({
 type CheckResult = Static<typeof Check>;
 const Ready = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-  checks: Type.Object({ renderer: Check, redis: Check }),
+  checks: Type.Object({ renderer: Check, database: Check, redis: Check }),
 });
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -43,14 +43,16 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the native renderer renders and Redis (when configured) answers PING.',
+        summary:
+          'Readiness: the native renderer renders, the database answers, and Redis (when configured) answers PING.',
         security: [],
         response: { 200: Ready, 503: Ready },
       },
     },
     async (_request, reply) => {
-      const checks: { renderer: CheckResult; redis: CheckResult } = {
+      const checks: { renderer: CheckResult; database: CheckResult; redis: CheckResult } = {
         renderer: { status: 'ok' },
+        database: { status: 'ok' },
         redis: { status: 'disabled' },
       };
       try {
@@ -58,6 +60,13 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         if (!r.success) checks.renderer = { status: 'fail', message: r.error.message };
       } catch (err) {
         checks.renderer = { status: 'fail', message: (err as Error).message };
+      }
+      try {
+        await withTimeout(app.codes.ping(), 1000, 'the database');
+      } catch (err) {
+        // The driver's message may name hosts or users: the log gets it, the open route does not.
+        app.log.warn({ err }, 'database not ready');
+        checks.database = { status: 'fail', message: `${app.codes.dialect} does not answer` };
       }
       if (app.redis) {
         try {
@@ -67,7 +76,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
           checks.redis = { status: 'fail', message: (err as Error).message };
         }
       }
-      const ok = checks.renderer.status !== 'fail' && checks.redis.status !== 'fail';
+      const ok = Object.values(checks).every((c) => c.status !== 'fail');
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
     },
   );

@@ -1,0 +1,122 @@
+/**
+ * Deciding a redirect from the slug alone, in microseconds: codes are read
+ * once and kept in an in-process LRU (unknown slugs too, briefly). An edit
+ * anywhere evicts the entry here and, through `Invalidation`, on every other
+ * gateway; entries also expire after `ttlMs` as a floor if a message is lost.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Rules } from './schema.js';
+import type { CodeRow, CodeStore } from './store.js';
+import type { Agent } from './visitors.js';
+
+export interface Target {
+  id: string;
+  destination: string;
+  rules: Rules | null;
+  enabled: boolean;
+  expiresAt: number | null;
+  maxScans: number | null;
+  /** Scans counted in the database when read, plus those this gateway has recorded since. */
+  scans: number;
+}
+
+export type Decision =
+  | { kind: 'redirect'; location: string; target: Target }
+  | { kind: 'missing' }
+  | { kind: 'gone'; reason: 'disabled' | 'expired' | 'used-up' };
+
+const MISSING = Symbol('missing');
+type Entry = Target | typeof MISSING;
+
+export interface CacheOptions {
+  max: number;
+  ttlMs: number;
+}
+
+/** Unknown slugs are remembered this long: a typo'd poster does not reach the database every scan. */
+const MISSING_TTL_MS = 5000;
+/** Codes with a scan limit are re-read this often, so that gateways see each other's counts. */
+const LIMITED_TTL_MS = 2000;
+
+export function targetOf(row: CodeRow): Target {
+  return {
+    id: row.id,
+    destination: row.destination_url,
+    rules: row.rules ? (JSON.parse(row.rules) as Rules) : null,
+    enabled: row.enabled === 1,
+    expiresAt: row.expires_at,
+    maxScans: row.max_scans,
+    scans: Number(row.scans),
+  };
+}
+
+export function decide(target: Target | undefined, agent: Agent, now: number): Decision {
+  if (!target) return { kind: 'missing' };
+  if (!target.enabled) return { kind: 'gone', reason: 'disabled' };
+  if (target.expiresAt !== null && now >= target.expiresAt) return { kind: 'gone', reason: 'expired' };
+  if (target.maxScans !== null && target.scans >= target.maxScans) return { kind: 'gone', reason: 'used-up' };
+  const ruled = target.rules && agent.device !== 'other' ? target.rules[agent.device] : undefined;
+  return { kind: 'redirect', location: ruled ?? target.destination, target };
+}
+
+export class RedirectCache {
+  private readonly cache: LRUCache<string, Entry>;
+  private readonly loading = new Map<string, Promise<Target | undefined>>();
+  /** Raised by every `forget`: a read that started before it must not put an old row back. */
+  private edits = 0;
+
+  constructor(
+    private readonly store: CodeStore,
+    private readonly opts: CacheOptions,
+  ) {
+    this.cache = new LRUCache<string, Entry>({ max: opts.max, ttl: opts.ttlMs, ttlAutopurge: false });
+  }
+
+  /** The slug's target, from the cache or (once for concurrent callers) the database. */
+  async lookup(slug: string): Promise<Target | undefined> {
+    const hit = this.cache.get(slug);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    let load = this.loading.get(slug);
+    if (!load) {
+      const started = this.load(slug);
+      this.loading.set(slug, started);
+      const done = () => {
+        if (this.loading.get(slug) === started) this.loading.delete(slug);
+      };
+      started.then(done, done);
+      load = started;
+    }
+    return load;
+  }
+
+  private async load(slug: string): Promise<Target | undefined> {
+    const edits = this.edits;
+    const row = await this.store.bySlug(slug);
+    if (edits !== this.edits) return row ? targetOf(row) : undefined;
+    if (!row) {
+      this.cache.set(slug, MISSING, { ttl: MISSING_TTL_MS });
+      return undefined;
+    }
+    const target = targetOf(row);
+    this.cache.set(slug, target, target.maxScans !== null ? { ttl: LIMITED_TTL_MS } : {});
+    return target;
+  }
+
+  /** Drops the slug here (an edit, a delete, or a create that replaces a cached "missing"). */
+  forget(slug: string): void {
+    this.edits++;
+    this.cache.delete(slug);
+    this.loading.delete(slug);
+  }
+
+  /** Drops everything (a subscriber that was away may have missed edits). */
+  forgetAll(): void {
+    this.edits++;
+    this.cache.clear();
+    this.loading.clear();
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+}
