@@ -31,6 +31,8 @@ type Entry = Target | typeof MISSING;
 export interface CacheOptions {
   max: number;
   ttlMs: number;
+  /** People scans of a code this gateway recorded and has not yet written: a re-read must not forget them. */
+  unwritten?: (codeId: string) => number;
 }
 
 /** Unknown slugs are remembered this long: a typo'd poster does not reach the database every scan. */
@@ -38,15 +40,25 @@ const MISSING_TTL_MS = 5000;
 /** Codes with a scan limit are re-read this often, so that gateways see each other's counts. */
 const LIMITED_TTL_MS = 2000;
 
-export function targetOf(row: CodeRow): Target {
+/**
+ * A destination as a Location header must carry it, and as a browser would
+ * read it: non-ASCII percent-encoded and the host in punycode (Node refuses
+ * other characters in a header), `https:host` spelled out with its slashes.
+ */
+function location(url: string): string {
+  return URL.canParse(url) ? new URL(url).href : url;
+}
+
+export function targetOf(row: CodeRow, unwritten = 0): Target {
+  const rules = row.rules ? (JSON.parse(row.rules) as Record<string, string>) : null;
   return {
     id: row.id,
-    destination: row.destination_url,
-    rules: row.rules ? (JSON.parse(row.rules) as Rules) : null,
+    destination: location(row.destination_url),
+    rules: rules ? Object.fromEntries(Object.entries(rules).map(([device, url]) => [device, location(url)])) : null,
     enabled: row.enabled === 1,
     expiresAt: row.expires_at,
     maxScans: row.max_scans,
-    scans: Number(row.scans),
+    scans: Number(row.scans) + unwritten,
   };
 }
 
@@ -92,12 +104,12 @@ export class RedirectCache {
   private async load(slug: string): Promise<Target | undefined> {
     const edits = this.edits;
     const row = await this.store.bySlug(slug);
-    if (edits !== this.edits) return row ? targetOf(row) : undefined;
+    if (edits !== this.edits) return row ? targetOf(row, this.opts.unwritten?.(row.id)) : undefined;
     if (!row) {
       this.cache.set(slug, MISSING, { ttl: MISSING_TTL_MS });
       return undefined;
     }
-    const target = targetOf(row);
+    const target = targetOf(row, this.opts.unwritten?.(row.id));
     this.cache.set(slug, target, target.maxScans !== null ? { ttl: LIMITED_TTL_MS } : {});
     return target;
   }

@@ -33,6 +33,8 @@ export class ScanRecorder {
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly salts = new Map<string, string>();
+  /** People scans per code recorded and not yet written (the redirect cache adds them to what it reads). */
+  private readonly unwrittenScans = new Map<string, number>();
   private dropped = 0;
 
   constructor(
@@ -45,12 +47,24 @@ export class ScanRecorder {
 
   record(scan: Scan): void {
     this.pending.push(scan);
+    if (!scan.agent.bot) this.count(scan.codeId, 1);
     if (this.pending.length >= this.opts.flushRows && !this.flushing) void this.flush();
   }
 
   /** Scans recorded and not yet written. */
   get backlog(): number {
     return this.pending.length;
+  }
+
+  /** People scans of `codeId` recorded and not yet written. */
+  unwritten(codeId: string): number {
+    return this.unwrittenScans.get(codeId) ?? 0;
+  }
+
+  private count(codeId: string, n: number): void {
+    const now = (this.unwrittenScans.get(codeId) ?? 0) + n;
+    if (now > 0) this.unwrittenScans.set(codeId, now);
+    else this.unwrittenScans.delete(codeId);
   }
 
   /** Writes what is buffered; one write at a time. */
@@ -91,12 +105,13 @@ export class ScanRecorder {
           if (!s.agent.bot) counts.set(s.codeId, (counts.get(s.codeId) ?? 0) + 1);
         }
         await this.store.addScans(rows, counts);
+        for (const [id, n] of counts) this.count(id, -n);
       } catch (err) {
         // Keep the batch for the next tick, in front of what came meanwhile, within the bound.
         this.pending = [...batch, ...this.pending];
         const over = this.pending.length - this.opts.maxPending;
         if (over > 0) {
-          this.pending.splice(0, over);
+          for (const s of this.pending.splice(0, over)) if (!s.agent.bot) this.count(s.codeId, -1);
           this.dropped += over;
         }
         this.opts.log(

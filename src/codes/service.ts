@@ -95,6 +95,12 @@ function instant(value: string | null | undefined, field: string): number | null
   return ms;
 }
 
+/** PostgreSQL text cannot hold NUL: refused here, so that both stores take the same titles. */
+function checkTitle(title: string, field: string): string {
+  if (title.includes('\0')) throw new CodeInputError(field, 'must not contain NUL characters');
+  return title;
+}
+
 function checkRules(rules: Rules | null | undefined, field: string): void {
   if (!rules) return;
   for (const [device, url] of Object.entries(rules)) if (url !== undefined) checkDestination(url, `${field}.${device}`);
@@ -108,12 +114,16 @@ export async function createCodeService(config: CodesConfig, opts: CodeServiceOp
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
   const store = new CodeStore(database);
-  const cache = new RedirectCache(store, { max: config.redirectCacheSize, ttlMs: config.redirectCacheTtlMs });
   const recorder = new ScanRecorder(store, {
     flushMs: config.scanFlushMs,
     flushRows: config.scanFlushRows,
     maxPending: config.scanMaxPending,
     log,
+  });
+  const cache = new RedirectCache(store, {
+    max: config.redirectCacheSize,
+    ttlMs: config.redirectCacheTtlMs,
+    unwritten: (id) => recorder.unwritten(id),
   });
   const invalidation: Invalidation = opts.redis
     ? redisInvalidation(opts.redis.client, opts.redis.url, {
@@ -140,7 +150,7 @@ export async function createCodeService(config: CodesConfig, opts: CodeServiceOp
       owner,
       slug: body.alias !== undefined ? checkAlias(body.alias, at('alias')) : randomSlug(),
       destination_url: body.destination_url,
-      title: body.title ?? '',
+      title: checkTitle(body.title ?? '', at('title')),
       tags: tagsText(body.tags),
       enabled: body.enabled === false ? 0 : 1,
       expires_at: instant(body.expires_at, at('expires_at')) ?? null,
@@ -221,7 +231,7 @@ export async function createCodeService(config: CodesConfig, opts: CodeServiceOp
       if (patch.destination_url !== undefined) {
         changes.destination_url = checkDestination(patch.destination_url, 'destination_url');
       }
-      if (patch.title !== undefined) changes.title = patch.title;
+      if (patch.title !== undefined) changes.title = checkTitle(patch.title, 'title');
       if (patch.tags !== undefined) changes.tags = tagsText(patch.tags);
       if (patch.enabled !== undefined) changes.enabled = patch.enabled ? 1 : 0;
       if (patch.expires_at !== undefined) changes.expires_at = instant(patch.expires_at, 'expires_at') ?? null;
@@ -281,7 +291,8 @@ export async function createCodeService(config: CodesConfig, opts: CodeServiceOp
         owner,
         slug: c.slug,
         destination_url: c.destination_url,
-        title: c.title,
+        // A CSV cell may hold NUL, which PostgreSQL cannot store; the row's code is made without it.
+        title: c.title.replaceAll('\0', ''),
         tags: '[]',
         enabled: 1,
         expires_at: null,

@@ -12,10 +12,18 @@ const MAX_SPAN: Record<Interval, number> = { day: MAX_STATS_DAYS * DAY_MS, hour:
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
+/** True when the text's YYYY-MM-DD is a day of the calendar (Date.parse takes 2026-02-30 as March 2). */
+function realDay(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(2000, m - 1, d));
+  day.setUTCFullYear(y);
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 /** A date is its UTC midnight; as `to`, the midnight after it (the day is included). */
 function instant(text: string, field: 'from' | 'to'): number {
   const ms = DATE.test(text) ? Date.parse(`${text}T00:00:00Z`) : INSTANT.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) {
+  if (!Number.isFinite(ms) || !realDay(text)) {
     throw new CodeInputError(
       field,
       `must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z), got "${text.slice(0, 40)}"`,
@@ -34,7 +42,8 @@ export interface StatsRange {
 export function statsRange(query: StatsQuery, now: number): StatsRange {
   const interval = query.interval ?? 'day';
   const bucketMs = interval === 'day' ? DAY_MS : HOUR_MS;
-  const to = query.to !== undefined ? instant(query.to, 'to') : now;
+  // The range ends after this millisecond: a scan made just now is in it.
+  const to = query.to !== undefined ? instant(query.to, 'to') : now + 1;
   const from = query.from !== undefined ? instant(query.from, 'from') : to - DEFAULT_SPAN[interval];
   if (from >= to) throw new CodeInputError('from', 'must be before to');
   if (to - from > MAX_SPAN[interval]) {

@@ -46,6 +46,9 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** PostgreSQL text cannot hold NUL (the query fails): a value with one matches nothing, in either store. */
+const hasNul = (text: string) => text.includes('\0');
+
 /** `text` for LIKE: its own % _ and \ match themselves. */
 const likeEscaped = (text: string) => text.replaceAll(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -77,6 +80,7 @@ export class CodeStore {
   }
 
   async get(owner: string, id: string): Promise<CodeRow | undefined> {
+    if (hasNul(id)) return undefined;
     return this.db.selectFrom('codes').selectAll().where('id', '=', id).where('owner', '=', owner).executeTakeFirst();
   }
 
@@ -85,6 +89,7 @@ export class CodeStore {
   }
 
   async list(owner: string, filter: ListFilter): Promise<{ rows: CodeRow[]; total: number }> {
+    if (filter.q && hasNul(filter.q)) return { rows: [], total: 0 };
     let query = this.db.selectFrom('codes').where('owner', '=', owner);
     if (filter.enabled !== undefined) query = query.where('enabled', '=', filter.enabled ? 1 : 0);
     if (filter.tag !== undefined) {
@@ -112,6 +117,7 @@ export class CodeStore {
   }
 
   async update(owner: string, id: string, changes: CodeChanges): Promise<CodeRow | undefined> {
+    if (hasNul(id)) return undefined;
     const done = await this.db
       .updateTable('codes')
       .set(changes)
@@ -124,6 +130,7 @@ export class CodeStore {
 
   /** Deletes the code and its scans; answers its slug, or undefined when there was none. */
   async remove(owner: string, id: string): Promise<string | undefined> {
+    if (hasNul(id)) return undefined;
     return this.db.transaction().execute(async (tx) => {
       const row = await tx
         .selectFrom('codes')

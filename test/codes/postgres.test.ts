@@ -1,0 +1,4 @@
+import t from 'tap';
+import { codesContract } from '../helpers/codes/contract.js';
+
+codesContract(t, 'postgres');
