@@ -168,11 +168,11 @@ export async function createCodeService(config: CodesConfig, opts: CodeServiceOp
    */
   async function insert(rows: NewCode[], aliasField: (i: number) => string | undefined): Promise<void> {
     const chosen = rows.flatMap((r, i) => (aliasField(i) !== undefined ? [[r.slug, i] as const] : []));
-    const seen = new Map<string, number>();
+    const seen = new Set<string>();
     for (const [slug, i] of chosen) {
-      const first = seen.get(slug.toLowerCase());
-      if (first !== undefined) throw new AliasTaken(aliasField(i)!, slug);
-      seen.set(slug.toLowerCase(), i);
+      // Slugs are case-sensitive, here as in the database: "Mine" and "mine" are two.
+      if (seen.has(slug)) throw new AliasTaken(aliasField(i)!, slug);
+      seen.add(slug);
     }
     const taken = await store.takenSlugs(chosen.map(([slug]) => slug));
     for (const [slug, i] of chosen) if (taken.has(slug)) throw new AliasTaken(aliasField(i)!, slug);

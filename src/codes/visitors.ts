@@ -53,7 +53,8 @@ export function classify(userAgent: string | undefined): Agent {
     device: os ? (os[2] === 'desktop' && /Macintosh/.test(ua) && /Mobile\//.test(ua) ? 'ios' : os[2]) : 'other',
     os: os?.[1] ?? 'Other',
     browser: BROWSERS.find(([re]) => re.test(ua))?.[1] ?? 'Other',
-    bot: BOT.test(ua),
+    // CUBOT is a phone maker, not a crawler.
+    bot: BOT.test(ua) && !/\bCUBOT\b/.test(ua),
   };
   seen.set(ua, agent);
   return agent;

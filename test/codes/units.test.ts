@@ -35,6 +35,11 @@ t.test('should classify real user agents by device, OS, browser and bot', async 
     ['Windows Firefox', UA.windowsFirefox, { device: 'desktop', os: 'Windows', browser: 'Firefox', bot: false }],
     ['macOS Safari', UA.macSafari, { device: 'desktop', os: 'macOS', browser: 'Safari', bot: false }],
     ['Linux Firefox', UA.linuxFirefox, { device: 'desktop', os: 'Linux', browser: 'Firefox', bot: false }],
+    [
+      'a CUBOT phone (a maker, not a crawler)',
+      'Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+      { device: 'android', os: 'Android', browser: 'Chrome', bot: false },
+    ],
     ['PlayStation', UA.playstation, { device: 'other', os: 'Other', browser: 'Other', bot: false }],
     ['Googlebot', UA.googlebot, { device: 'other', os: 'Other', browser: 'Other', bot: true }],
     [

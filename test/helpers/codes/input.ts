@@ -123,7 +123,28 @@ export function inputContract(t: Test, h: StoreHarness): void {
     }
     const edge = await create(app, { destination_url: 'https://e.com', alias: `A-_${'z'.repeat(61)}` });
     t.equal(edge.slug.length, 64);
-    t.equal((await api(app, 'GET', '/api/codes')).json().pagination.total, 2);
+
+    // Slugs are case-sensitive, as random ones are: alike in one batch and in separate requests.
+    const cased = await api(app, 'POST', '/api/codes/batch', {
+      codes: [
+        { destination_url: 'https://example.com/upper', alias: 'Menu' },
+        { destination_url: 'https://example.com/lower', alias: 'menu' },
+      ],
+    });
+    t.equal(cased.statusCode, 201, cased.body);
+    const alone = await api(app, 'POST', '/api/codes', { destination_url: 'https://example.com/x', alias: 'MENU' });
+    t.equal(alone.statusCode, 201, alone.body);
+    t.equal((await visit(app, 'Menu', UA.iphoneSafari)).headers.location, 'https://example.com/upper');
+    t.equal((await visit(app, 'menu', UA.iphoneSafari)).headers.location, 'https://example.com/lower');
+    const twice = await api(app, 'POST', '/api/codes/batch', {
+      codes: [
+        { destination_url: 'https://example.com/1', alias: 'twice' },
+        { destination_url: 'https://example.com/2', alias: 'twice' },
+      ],
+    });
+    t.equal(twice.statusCode, 409);
+    t.match(twice.json().message, /^codes\[1\]\.alias "twice" is taken/);
+    t.equal((await api(app, 'GET', '/api/codes')).json().pagination.total, 5);
     t.equal((await api(app, 'GET', `/api/codes/${first.id}`)).statusCode, 200);
   });
 
