@@ -12,13 +12,23 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** The largest multiple of 62 below 256: bytes above it are drawn again, so every character is equally likely. */
 const UNBIASED = 256 - (256 % ALPHABET.length);
 
+/** Random bytes drawn 4 KiB at a time: a bulk job asks for 10,000 slugs at once. */
+let pool = Buffer.alloc(0);
+let next = 0;
+
+function randomByte(): number {
+  if (next >= pool.length) {
+    pool = randomBytes(4096);
+    next = 0;
+  }
+  return pool[next++]!;
+}
+
 export function randomSlug(length = RANDOM_SLUG_LENGTH): string {
   let slug = '';
   while (slug.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < UNBIASED) slug += ALPHABET[byte % ALPHABET.length];
-      if (slug.length === length) break;
-    }
+    const byte = randomByte();
+    if (byte < UNBIASED) slug += ALPHABET[byte % ALPHABET.length];
   }
   return slug;
 }

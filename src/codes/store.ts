@@ -163,12 +163,17 @@ export class CodeStore {
           .values(scans.slice(i, i + INSERT_CHUNK))
           .execute();
       }
-      for (const [id, n] of counts) {
-        await tx
-          .updateTable('codes')
-          .set((eb) => ({ scans: eb('scans', '+', n) }))
-          .where('id', '=', id)
-          .execute();
+      // One UPDATE per distinct increment, not per code: most codes of a batch were scanned once.
+      const byIncrement = new Map<number, string[]>();
+      for (const [id, n] of counts) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
+      for (const [n, ids] of byIncrement) {
+        for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+          await tx
+            .updateTable('codes')
+            .set((eb) => ({ scans: eb('scans', '+', n) }))
+            .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+            .execute();
+        }
       }
     });
   }

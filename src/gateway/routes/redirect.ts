@@ -41,6 +41,8 @@ const redirect: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: ['GET', 'HEAD'],
     url: '/r/:slug',
+    // Every scan is recorded in the database; an access-log line each would double the cost of a redirect.
+    logLevel: 'warn',
     schema: {
       tags: ['redirect'],
       summary: 'Follow a dynamic code: 302 to its destination (no API key).',
