@@ -9,11 +9,11 @@
  * BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4), BENCH_MAX_CONCURRENT
  * (sets the batch option max_concurrent; unset by default).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startServer, type Server } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -84,28 +84,7 @@ async function servePlain(): Promise<string> {
 
 /* ---------- the load ---------- */
 
-interface Server {
-  url: string;
-  proc: ChildProcess;
-}
-
-async function start(name: 'gateway' | 'plain'): Promise<Server> {
-  const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, [...process.execArgv, self, '--serve', name], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  proc.stdout!.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once('exit', (code) => reject(new Error(`${name} server exited (${code}) before listening`)));
-  });
-  return { url, proc };
-}
+const start = (name: 'gateway' | 'plain') => startServer(fileURLToPath(import.meta.url), name);
 
 async function stop(s: Server): Promise<void> {
   const exited = once(s.proc, 'exit');

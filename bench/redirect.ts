@@ -19,7 +19,6 @@
  * written to /dev/null), BENCH_PROF (a directory: the gateway runs with
  * --cpu-prof into it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +26,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startServer, type Server } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -81,29 +81,9 @@ async function serveBare(): Promise<{ address: string; close: () => Promise<void
 
 /* ---------- the load ---------- */
 
-interface Server {
-  url: string;
-  proc: ChildProcess;
-}
-
-async function start(name: 'gateway' | 'bare', env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const self = fileURLToPath(import.meta.url);
+function start(name: 'gateway' | 'bare', env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-  const proc = spawn(process.execPath, [...prof, ...process.execArgv, self, '--serve', name], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  proc.stdout!.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once('exit', (code) => reject(new Error(`${name} server exited (${code}) before listening`)));
-  });
-  return { url, proc };
+  return startServer(fileURLToPath(import.meta.url), name, { env, nodeArgs: prof });
 }
 
 /** SIGTERM: the server closes gracefully (the gateway writes its buffered scans) and exits. */
