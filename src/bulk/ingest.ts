@@ -10,7 +10,7 @@ import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js'
 import type { LinkMaker } from './dynamic.js';
 import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
-import { checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
+import { cell, checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
 import { DirectItem, type InvalidRow } from './schema.js';
 
 export interface Ingested {
@@ -99,11 +99,10 @@ class RowWriter {
     const { codes } = this.links!;
     const maxTitle = codes.maxTitleLength;
     const out = new Map<number, NewLink>();
-    const cell = (i: number | undefined, row: InputRow) => (i === undefined ? '' : (row.c[i] ?? '').trim());
     for (const row of rows) {
       // The destination is the destination_url cell alone: a `data` cell is no link.
-      const destination = cell(this.cols.url, row);
-      const title = cell(this.cols.title, row);
+      const destination = cell(row.c, this.cols.url);
+      const title = cell(row.c, this.cols.title);
       const problem = destination ? codes.destinationProblem(destination) : 'is empty';
       if (problem) row.e = `destination_url ${problem}`;
       else if (title.length > maxTitle) row.e = `title is ${title.length} characters; at most ${maxTitle}`;

@@ -68,7 +68,9 @@ export function mapColumns(header: string[]): Columns {
   return cols;
 }
 
-const cell = (cells: string[], i: number | undefined): string => (i === undefined ? '' : (cells[i] ?? '').trim());
+/** The trimmed cell at column `i`, '' when the column or the cell is missing. */
+export const cell = (cells: string[], i: number | undefined): string =>
+  i === undefined ? '' : (cells[i] ?? '').trim();
 
 export function checkRow(
   r: number,

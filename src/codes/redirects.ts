@@ -104,13 +104,11 @@ export class RedirectCache {
   private async load(slug: string): Promise<Target | undefined> {
     const edits = this.edits;
     const row = await this.store.bySlug(slug);
-    if (edits !== this.edits) return row ? targetOf(row, this.opts.unwritten?.(row.id)) : undefined;
-    if (!row) {
-      this.cache.set(slug, MISSING, { ttl: MISSING_TTL_MS });
-      return undefined;
-    }
-    const target = targetOf(row, this.opts.unwritten?.(row.id));
-    this.cache.set(slug, target, target.maxScans !== null ? { ttl: LIMITED_TTL_MS } : {});
+    const target = row ? targetOf(row, this.opts.unwritten?.(row.id)) : undefined;
+    // A read that started before an edit answers its caller but is not kept.
+    if (edits !== this.edits) return target;
+    if (!target) this.cache.set(slug, MISSING, { ttl: MISSING_TTL_MS });
+    else this.cache.set(slug, target, target.maxScans !== null ? { ttl: LIMITED_TTL_MS } : {});
     return target;
   }
 

@@ -73,14 +73,13 @@ export class ScanRecorder {
     return this.flushing;
   }
 
-  private async salt(day: string): Promise<string> {
-    let salt = this.salts.get(day);
-    if (salt === undefined) {
-      salt = await this.store.salt(day, randomBytes(16).toString('hex'));
-      this.salts.clear();
-      this.salts.set(day, salt);
+  /** The salts of the batch's days (one, or two across midnight); earlier days' are forgotten. */
+  private async saltsFor(days: Set<string>): Promise<Map<string, string>> {
+    for (const day of days) {
+      if (!this.salts.has(day)) this.salts.set(day, await this.store.salt(day, randomBytes(16).toString('hex')));
     }
-    return salt;
+    for (const day of this.salts.keys()) if (!days.has(day)) this.salts.delete(day);
+    return this.salts;
   }
 
   private async write(): Promise<void> {
@@ -90,12 +89,13 @@ export class ScanRecorder {
       try {
         const rows: ScansTable[] = [];
         const counts = new Map<string, number>();
-        for (const s of batch) {
-          const day = utcDay(s.at);
+        const days = batch.map((s) => utcDay(s.at));
+        const salts = await this.saltsFor(new Set(days));
+        for (const [i, s] of batch.entries()) {
           rows.push({
             code_id: s.codeId,
             at: s.at,
-            visitor: visitorHash(await this.salt(day), s.address, s.userAgent),
+            visitor: visitorHash(salts.get(days[i]!)!, s.address, s.userAgent),
             device: s.agent.device,
             os: s.agent.os,
             browser: s.agent.browser,

@@ -165,7 +165,11 @@ export class CodeStore {
       }
       // One UPDATE per distinct increment, not per code: most codes of a batch were scanned once.
       const byIncrement = new Map<number, string[]>();
-      for (const [id, n] of counts) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
+      for (const [id, n] of counts) {
+        const ids = byIncrement.get(n);
+        if (ids) ids.push(id);
+        else byIncrement.set(n, [id]);
+      }
       for (const [n, ids] of byIncrement) {
         for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
           await tx

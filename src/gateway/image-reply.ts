@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
-import { render, type BarcodeRequest } from '../lib/index.js';
+import { render, type BarcodeRequest, type RenderOptions } from '../lib/index.js';
 
 export const CACHE_CONTROL = 'private, max-age=31536000, immutable';
 /** The answer depends on who asks: a cache keeps one copy per key header. */
@@ -50,6 +50,18 @@ export function matches(ifNoneMatch: string | undefined, etag: string): boolean 
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/** One item from an image route's query: its format, and the render options when any was given. */
+export function queryItem(
+  barcode_type: BarcodeRequest['barcode_type'],
+  data: string,
+  { format, ...options }: { format?: BarcodeRequest['format'] } & RenderOptions,
+): BarcodeRequest {
+  const item: BarcodeRequest = { barcode_type, data };
+  if (format !== undefined) item.format = format;
+  if (Object.keys(options).length > 0) item.options = options;
+  return item;
 }
 
 /** Renders `item` and answers it (or 304/412 by If-None-Match); a code that cannot render is a 422. */

@@ -5,7 +5,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../errors.js';
-import { Image, NotModified, sendImage } from '../image-reply.js';
+import { Image, NotModified, queryItem, sendImage } from '../image-reply.js';
 import { BarcodeRequest, BarcodeType, Format, MAX_DATA_LENGTH, RenderOptions } from '../../lib/index.js';
 
 export const BarcodeQuery = Type.Object(
@@ -53,11 +53,8 @@ const image: FastifyPluginAsyncTypebox<ImageRouteOptions> = async (app, opts) =>
       },
     },
     async (request, reply) => {
-      const { data, format, ...options } = request.query;
-      const item: BarcodeRequest = { barcode_type: request.params.type, data };
-      if (format !== undefined) item.format = format;
-      if (Object.keys(options).length > 0) item.options = options;
-      return sendImage(request, reply, item, opts.version);
+      const { data, ...rest } = request.query;
+      return sendImage(request, reply, queryItem(request.params.type, data, rest), opts.version);
     },
   );
 };

@@ -16,11 +16,11 @@ import {
   PatchCode,
   StatsQuery,
 } from '../../codes/schema.js';
-import { BarcodeType, Format, RenderOptions, type BarcodeRequest } from '../../lib/index.js';
+import { BarcodeType, Format, RenderOptions } from '../../lib/index.js';
 import { codesHttpError } from '../codes-errors.js';
 import { errorResponses } from '../errors.js';
 import { ownerOf } from '../plugins/auth.js';
-import { Image, NotModified, sendImage } from '../image-reply.js';
+import { Image, NotModified, queryItem, sendImage } from '../image-reply.js';
 
 export interface CodesRoutesOptions {
   batchMaxItems: number;
@@ -140,11 +140,8 @@ const codes: FastifyPluginAsyncTypebox<CodesRoutesOptions> = async (app, opts) =
     },
     async (request, reply) => {
       const code = await service.get(ownerOf(request), request.params.id);
-      const { format, barcode_type, ...options } = request.query;
-      const item: BarcodeRequest = { barcode_type: barcode_type ?? 'qr', data: code.short_url };
-      if (format !== undefined) item.format = format;
-      if (Object.keys(options).length > 0) item.options = options;
-      return sendImage(request, reply, item, opts.version);
+      const { barcode_type, ...rest } = request.query;
+      return sendImage(request, reply, queryItem(barcode_type ?? 'qr', code.short_url, rest), opts.version);
     },
   );
 
