@@ -15,9 +15,30 @@ export const ErrorResponse = Type.Object(
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 
-/** `{ 400: ErrorResponse, 401: ErrorResponse, ... }` for a route's `response` schema. */
-export function errorResponses<C extends number>(...codes: C[]): Record<C, typeof ErrorResponse> {
-  return Object.fromEntries(codes.map((c) => [c, ErrorResponse])) as Record<C, typeof ErrorResponse>;
+/** What each error status means on this API, as OpenAPI shows it (else every answer is "Default Response"). */
+export const ERROR_MEANINGS = {
+  400: 'The request is invalid: the message names the field, row or limit.',
+  401: 'No API key, or a key that is not valid.',
+  403: 'Refused: the credentials do not allow this (for example a tampered or expired signed URL).',
+  404: 'No such resource for this API key (another key gets the same answer as a missing one).',
+  405: 'The path exists but not with this method: the Allow header lists the methods it has.',
+  409: "Conflicts with the resource's current state: the message says which.",
+  412: 'If-None-Match matched: the client already has this image.',
+  413: 'The body or upload is larger than the configured limit, which the message states.',
+  415: 'The Content-Type is not one this route reads: the message says what to send.',
+  422: 'Valid request, but the renderer cannot draw it (data too long, wrong check digit…).',
+  429: "Rate limited: retry after the Retry-After header's seconds.",
+  500: 'A fault on our side; details are in the server log, never in the answer.',
+  503: 'A dependency (Redis, the database) is unavailable or a batch timed out: retry after Retry-After.',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_MEANINGS;
+
+/** `{ 400: ErrorResponse, 401: ErrorResponse, ... }` for a route's `response` schema, each status described. */
+export function errorResponses<C extends ErrorStatus>(...codes: C[]): Record<C, typeof ErrorResponse> {
+  return Object.fromEntries(
+    codes.map((c) => [c, Type.Unsafe<ErrorResponse>({ ...ErrorResponse, description: ERROR_MEANINGS[c] })]),
+  ) as Record<C, typeof ErrorResponse>;
 }
 
 /** An error whose message is safe to show the client, whatever its status. */

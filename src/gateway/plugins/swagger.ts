@@ -29,6 +29,7 @@ const docs: FastifyPluginAsync<SwaggerOptions> = async (app, opts) => {
         { name: 'barcodes', description: 'Rendering' },
         { name: 'operations', description: 'Health and readiness' },
         { name: 'bulk', description: 'Bulk jobs from CSV files or JSON lists' },
+        { name: 'jobs', description: 'Following, downloading and managing bulk jobs' },
         { name: 'codes', description: 'Dynamic codes: short links editable after printing, with scan statistics' },
         { name: 'redirect', description: 'The short links printed codes lead to (no API key)' },
       ],
