@@ -1,8 +1,8 @@
 /**
  * The HTTP gateway as a set of plugins, without listening: server.ts
  * listens, tests use `app.inject`. Order matters: errors, Redis, the code
- * service, auth, docs, rate limits (after auth, so they count per key), then
- * the routes.
+ * service, CORS (before auth: preflights carry no key), auth, docs, rate
+ * limits (after auth, so they count per key), then the routes.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type RawRequestDefaultExpression } from 
 import type { Config } from './config.js';
 import { batchMaxItems } from '../lib/index.js';
 import auth from './plugins/auth.js';
+import cors from './plugins/cors.js';
 import { loggerOptions } from './logger.js';
 import errors, { formatSchemaErrors } from './plugins/errors.js';
 import rateLimit from './plugins/rate-limit.js';
@@ -22,6 +23,7 @@ import codeRoutes from './routes/codes.js';
 import redirect from './routes/redirect.js';
 import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
+import sign from './routes/sign.js';
 import health from './routes/health.js';
 import { buildValidator } from './validation.js';
 
@@ -78,9 +80,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(shutdown);
     await app.register(redis, { url: config.redisUrl });
     await app.register(codes, { config: config.codes, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
-    await app.register(auth, { apiKeys: config.apiKeys });
+    if (config.corsOrigins) await app.register(cors, { origins: config.corsOrigins });
+    await app.register(auth, { apiKeys: config.apiKeys, signing: config.signing });
     await app.register(swagger, { version: VERSION });
-    await app.register(rateLimit, { max: config.rateLimitMax, timeWindow: config.rateLimitWindow });
+    await app.register(rateLimit, {
+      max: config.rateLimitMax,
+      pollMax: config.rateLimitPollMax,
+      timeWindow: config.rateLimitWindow,
+    });
 
     await app.register(health);
     await app.register(batch, {
@@ -89,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       batchTimeoutMs: config.batchTimeoutMs,
     });
     await app.register(barcode, { prefix: '/api', version: VERSION });
+    await app.register(sign, { prefix: '/api', signing: config.signing });
     await app.register(bulk, { prefix: '/api', config });
     await app.register(codeRoutes, { prefix: '/api', batchMaxItems: config.batchMaxItems, version: VERSION });
     await app.register(redirect);

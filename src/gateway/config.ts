@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { BulkEnv, bulkConfig, type BulkConfig } from '../bulk/config.js';
 import { CodesEnv, codesConfig, type CodesConfig } from '../codes/config.js';
+import { EmbedEnv, embedConfig, type EmbedConfig } from './embed-config.js';
 import { LogLevel, RedisUrl } from '../infra/common-env.js';
 import { ConfigError, loadEnv } from '../infra/env.js';
 import { LibraryEnv, librarySettings } from '../infra/library-env.js';
@@ -18,6 +19,9 @@ import type { Settings } from '../lib/index.js';
 /** Keys shorter than this are refused: a short key is guessable (failed logins are limited, not impossible). */
 export const MIN_KEY_LENGTH = 16;
 export const MAX_KEY_LENGTH = 512;
+/** Keys shorter than this, or with fewer different characters than the next, are accepted with a warning at start. */
+export const STRONG_KEY_LENGTH = 32;
+export const STRONG_KEY_VARIETY = 10;
 
 const WINDOW_MIN = 1;
 const WINDOW_MAX = 86_400_000;
@@ -29,6 +33,7 @@ export const GatewayEnv = Type.Object({
   API_KEYS: Type.Optional(Type.String()),
   API_KEYS_FILE: Type.Optional(Type.String()),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 100 }),
+  RATE_LIMIT_POLL_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 600 }),
   RATE_LIMIT_WINDOW: Type.String({ pattern: DURATION, default: '60000', accepts: WINDOW_ACCEPTS() }),
   BATCH_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
   REDIS_URL: Type.Optional(RedisUrl),
@@ -41,6 +46,7 @@ export const GatewayEnv = Type.Object({
   ...BulkEnv.properties,
   ...CodesEnv.properties,
   ...LibraryEnv.properties,
+  ...EmbedEnv.properties,
 });
 
 function WINDOW_ACCEPTS(): string {
@@ -52,15 +58,19 @@ export interface ApiKeyEntry {
   id: string;
   /** SHA-256 of the key, lower-case hex. */
   hash: string;
+  /** Why the key is easy to guess, when it is (logged at start as a warning); only keys given in API_KEYS are judged. */
+  weakness?: string;
 }
 
-export interface Config extends BulkConfig {
+export interface Config extends BulkConfig, EmbedConfig {
   port: number;
   host: string;
   apiKeys: ApiKeyEntry[];
   /** Set only when no key was configured: the key made at start, to print once. */
   generatedApiKey?: string;
   rateLimitMax: number;
+  /** Status polls, lists, stats and downloads: their own budget per key, beside `rateLimitMax` (rate-limit.ts). */
+  rateLimitPollMax: number;
   /** Milliseconds. */
   rateLimitWindow: number;
   batchMaxItems: number;
@@ -110,6 +120,17 @@ export function sha256hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Why `key` is easy to guess, or undefined: short, or made of few different characters ("aaaa…", "1212…"). */
+export function weakness(key: string): string | undefined {
+  const reasons: string[] = [];
+  if (key.length < STRONG_KEY_LENGTH) reasons.push(`${key.length} characters, fewer than ${STRONG_KEY_LENGTH}`);
+  const variety = new Set(key).size;
+  if (variety < STRONG_KEY_VARIETY) {
+    reasons.push(`only ${variety} different character${variety === 1 ? '' : 's'}, fewer than ${STRONG_KEY_VARIETY}`);
+  }
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
 /** Keys from API_KEYS (comma-separated) and API_KEYS_FILE (`name:sha256hex` per line). */
 function apiKeys(list: string | undefined, file: string | undefined): { keys: ApiKeyEntry[]; generated?: string } {
   const keys: ApiKeyEntry[] = [];
@@ -125,7 +146,10 @@ function apiKeys(list: string | undefined, file: string | undefined): { keys: Ap
       }
       const hash = sha256hex(key);
       // A stable name that reveals nothing usable: the first 12 hex digits of the hash.
-      keys.push({ id: `key-${hash.slice(0, 12)}`, hash });
+      const entry: ApiKeyEntry = { id: `key-${hash.slice(0, 12)}`, hash };
+      const weak = weakness(key);
+      if (weak) entry.weakness = weak;
+      keys.push(entry);
     }
   }
   if (file !== undefined) {
@@ -168,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     apiKeys: keys,
     rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitPollMax: e.RATE_LIMIT_POLL_MAX,
     rateLimitWindow: windowMs(e.RATE_LIMIT_WINDOW),
     batchMaxItems: e.BATCH_MAX_ITEMS,
     batchTimeoutMs: e.BATCH_TIMEOUT_MS,
@@ -179,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     library: librarySettings(e),
     codes: codesConfig(e, bulk.dataDir, e.PORT),
+    ...embedConfig(e),
   };
   if (e.REDIS_URL !== undefined) config.redisUrl = e.REDIS_URL;
   if (generated !== undefined) config.generatedApiKey = generated;

@@ -2,6 +2,9 @@
  * Failed API-key attempts counted per client address, so that guessing keys
  * is slow: after LOGIN_FAILURES_MAX wrong keys within LOGIN_FAILURE_WINDOW_MS
  * the address gets 429 until the window ends, whatever key it sends.
+ * An IPv6 client is counted by its /64, as @fastify/rate-limit counts it: a
+ * single host is usually handed a whole /64, and could otherwise send each
+ * guess from a new address.
  *
  * Counted with @fastify/rate-limit's own stores, the counters the request
  * limits use: in Redis when the gateway has it (shared by every gateway),
@@ -10,6 +13,7 @@
  * gateway's own count rather than to no limit.
  */
 import { createRequire } from 'node:module';
+import { normalizeIP } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 
 /** Wrong API keys one address may send per window. */
@@ -36,10 +40,15 @@ const require = createRequire(import.meta.url);
 const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as StoreCtor<number>;
 const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as StoreCtor<Redis>;
 
+/** What an address is counted under: itself (IPv4, lower case), or its /64 (IPv6). */
+export function clientOf(address: string): string {
+  return normalizeIP(address);
+}
+
 function call(store: Store, op: 'incr' | 'read', address: string): Promise<Count> {
   return new Promise((resolve, reject) => {
     store[op](
-      address,
+      clientOf(address),
       (err, result) => (err || !result ? reject(err) : resolve(result)),
       LOGIN_FAILURE_WINDOW_MS,
       LOGIN_FAILURES_MAX,

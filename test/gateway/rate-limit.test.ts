@@ -1,6 +1,7 @@
 import t from 'tap';
 import { auth, gateway, KEY, OTHER_KEY } from '../helpers/gateway.js';
 import { freePort, startRedis } from '../helpers/redis.js';
+import { POLL_ROUTES } from '../../src/gateway/plugins/rate-limit.js';
 
 const url = '/api/barcodes/qr?data=limited';
 
@@ -72,4 +73,71 @@ t.test('should start and answer when Redis is unreachable from the beginning', a
   t.equal((await app.inject({ url, headers: auth })).statusCode, 200);
   t.equal((await app.inject({ url: '/ready' })).statusCode, 503);
   t.ok(Date.now() - started < 3000, `answered in ${Date.now() - started} ms`);
+});
+
+t.test('should count status polls, lists and downloads apart from the main budget', async (t) => {
+  const app = await gateway(t, { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW: '1 minute' });
+  const job = await app.inject({
+    method: 'POST',
+    url: '/api/bulk/direct',
+    headers: auth,
+    payload: { qr_codes: [{ destination_url: 'https://example.com/a', title: 'a' }] },
+  });
+  t.equal(job.statusCode, 202, 'creating a job is one of the three');
+  const id = job.json().job_id as string;
+  const polls = [
+    `/api/jobs/${id}`,
+    '/api/jobs',
+    '/api/bulk/stats',
+    '/api/codes',
+    '/api/bulk/template',
+    `/api/jobs/${id}`,
+    `/api/jobs/${id}`,
+    '/api/jobs?page=1',
+  ];
+  for (const poll of polls) {
+    const res = await app.inject({ url: poll, headers: auth });
+    t.not(res.statusCode, 429, poll);
+    t.equal(res.headers['x-ratelimit-limit'], '600', `${poll} counts against the poll budget`);
+  }
+  for (let i = 0; i < 2; i++)
+    t.equal((await app.inject({ url, headers: auth })).statusCode, 200, 'renders still have two');
+  const limited = await app.inject({ url, headers: auth });
+  t.equal(limited.statusCode, 429);
+  t.match(limited.json().message, /^rate limit exceeded: at most 3 requests per minute for this API key/);
+  const poll = await app.inject({ url: `/api/jobs/${id}`, headers: auth });
+  t.equal(poll.statusCode, 200, 'and polls go on once renders are used up');
+});
+
+t.test('should limit polls by RATE_LIMIT_POLL_MAX, naming that budget', async (t) => {
+  const app = await gateway(t, { RATE_LIMIT_POLL_MAX: '2', RATE_LIMIT_WINDOW: '30s' });
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: '/api/jobs', headers: auth })).statusCode, 200);
+  const limited = await app.inject({ url: '/api/bulk/stats', headers: auth });
+  t.equal(limited.statusCode, 429);
+  t.match(limited.json(), {
+    statusCode: 429,
+    error: 'Too Many Requests',
+    message:
+      /^rate limit exceeded: at most 2 status polls, lists and downloads per 30 seconds for this API key; retry in/,
+  });
+  t.ok(Number(limited.headers['retry-after']) > 0);
+  t.equal((await app.inject({ url, headers: auth })).statusCode, 200, 'renders have their own budget');
+  t.equal((await app.inject({ url: '/api/jobs', headers: { 'x-api-key': OTHER_KEY } })).statusCode, 200, 'per key');
+});
+
+t.test('should default to 600 polls a minute beside 100 requests', async (t) => {
+  const app = await gateway(t);
+  t.equal((await app.inject({ url: '/api/jobs', headers: auth })).headers['x-ratelimit-limit'], '600');
+  t.equal((await app.inject({ url, headers: auth })).headers['x-ratelimit-limit'], '100');
+  for (const route of POLL_ROUTES) t.ok(app.hasRoute({ method: 'GET', url: route }), `${route} is a GET route`);
+});
+
+t.test('should leave short links and probes out of every budget', async (t) => {
+  const app = await gateway(t, { RATE_LIMIT_MAX: '1', RATE_LIMIT_POLL_MAX: '1' });
+  for (let i = 0; i < 5; i++) {
+    const res = await app.inject({ url: '/r/nosuchcode' });
+    t.equal(res.statusCode, 404, 'an unknown short link, not a 429');
+    t.equal(res.headers['x-ratelimit-limit'], undefined);
+    t.equal((await app.inject({ url: '/health' })).statusCode, 200);
+  }
 });
