@@ -6,6 +6,7 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { isKeyParam } from './plugins/auth.js';
+import { SIG } from './signing.js';
 
 export const REDACTED = '[redacted]';
 
@@ -25,7 +26,10 @@ function paramName(raw: string): string {
   }
 }
 
-/** `/a?api_key=secret&data=x` → `/a?api_key=[redacted]&data=x`; other parameters as they came. */
+/**
+ * `/a?api_key=secret&data=x` → `/a?api_key=[redacted]&data=x`; other parameters as they came. A signed
+ * URL's `sig` is redacted too: with it, anyone reading the log could fetch the image until it expires.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
@@ -35,7 +39,8 @@ export function redactUrl(url: string): string {
     .map((part) => {
       const eq = part.indexOf('=');
       const name = eq < 0 ? part : part.slice(0, eq);
-      return isKeyParam(paramName(name)) ? `${name}=${REDACTED}` : part;
+      const param = paramName(name);
+      return isKeyParam(param) || param === SIG ? `${name}=${REDACTED}` : part;
     });
   return `${url.slice(0, q + 1)}${params.join('&')}`;
 }
