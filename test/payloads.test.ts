@@ -314,6 +314,11 @@ const invalid: [name: string, data: unknown, message: string][] = [
     'data.event.end must be after start (2025-03-01T09:00:00+01:00), got "2025-03-01T07:59:59Z"',
   ],
   [
+    'an end equal to the start',
+    { event: { summary: 'x', start: '2025-03-01T09:00:00+01:00', end: '2025-03-01T08:00:00Z' } },
+    'data.event.end must be after start (2025-03-01T09:00:00+01:00), got "2025-03-01T08:00:00Z"',
+  ],
+  [
     'a date end for a timed start',
     { event: { summary: 'x', start: '2025-03-01T09:00:00Z', end: '2025-03-02' } },
     'data.event.end must be a time with its offset, as start is, got "2025-03-02"',
