@@ -46,8 +46,18 @@ export default defineConfig(
     files: ['src/lib/**'],
     rules: restrict({
       // Allow-list: siblings, the addon, TypeBox and Node built-ins; everything else is refused.
-      regex: '^(?!\\./[^/]+$|\\.\\./\\.\\./native/node/index\\.js$|@sinclair/typebox(/|$)|node:)',
-      message: 'src/lib is the Node API: it imports only ./*, the native addon, @sinclair/typebox and node:*.',
+      regex:
+        '^(?!\\./[^/]+$|\\./payloads/index\\.js$|\\.\\./\\.\\./native/node/index\\.js$|@sinclair/typebox(/|$)|node:)',
+      message:
+        'src/lib is the Node API: it imports only ./*, ./payloads/index.js, the native addon, @sinclair/typebox and node:*.',
+    }),
+  },
+  {
+    files: ['src/lib/payloads/**'],
+    rules: restrict({
+      // The payload helpers: siblings, src/lib's files, TypeBox and Node built-ins.
+      regex: '^(?!\\./[^/]+$|\\.\\./[^/]+$|@sinclair/typebox(/|$)|node:)',
+      message: 'src/lib/payloads imports only ./*, ../* (src/lib), @sinclair/typebox and node:*.',
     }),
   },
   {

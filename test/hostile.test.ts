@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { renderBatchSync, renderSync, type BarcodeRequest } from '../src/lib/index.js';
+import { renderBatchSync, renderSync, type BarcodeRequest, type TextRequest } from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const require = createRequire(import.meta.url);
@@ -160,7 +160,7 @@ t.test('should never crash on random data: it decodes exactly or fails clearly',
   let decoded = 0;
   let rejected = 0;
   for (let round = 0; round < 6; round++) {
-    const items: BarcodeRequest[] = Array.from({ length: 50 }, () => {
+    const items: TextRequest[] = Array.from({ length: 50 }, () => {
       const len = next(4) === 0 ? next(4000) : next(120);
       const data = Array.from({ length: len }, () => alphabet[next(alphabet.length)]).join('');
       return {

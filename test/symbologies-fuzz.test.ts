@@ -4,7 +4,7 @@
  * decodes back exactly or fails alone with a clear per-item error.
  */
 import t from 'tap';
-import { renderBatch, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
+import { renderBatch, type BarcodeType, type TextRequest } from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -131,7 +131,7 @@ function expected(type: string, text: string): string {
 
 t.test('should never crash and should decode or fail cleanly for random data', async (t) => {
   const started = Date.now();
-  const items: BarcodeRequest[] = [];
+  const items: TextRequest[] = [];
   for (const [type, gen] of Object.entries(generators)) {
     for (let i = 0; i < PER_TYPE; i++) {
       const hostile = i % 8 === 7;

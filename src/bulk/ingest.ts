@@ -6,11 +6,20 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
-import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js';
+import { batchMaxItems, checkBatch, type BarcodeRequest, type PayloadKind } from '../lib/index.js';
 import type { LinkMaker } from './dynamic.js';
 import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
-import { cell, checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
+import {
+  cell,
+  checkRow,
+  mapColumns,
+  MAX_COLUMNS,
+  payloadHeaderProblem,
+  type Columns,
+  type Defaults,
+  type InputRow,
+} from './rows.js';
 import { DirectItem, type InvalidRow } from './schema.js';
 
 export interface Ingested {
@@ -147,8 +156,11 @@ class RowWriter {
   }
 }
 
-/** The header's columns, checked: at most MAX_COLUMNS, one of them destination_url (or data, for static jobs). */
-function headerColumns(header: string[], dynamic: boolean): Columns {
+/**
+ * The header's columns, checked: at most MAX_COLUMNS, one of them destination_url (or data, for
+ * static jobs), or those a payload helper requires.
+ */
+function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind): Columns {
   if (header.length > MAX_COLUMNS) {
     throw new BulkInputError(
       'invalid',
@@ -156,6 +168,11 @@ function headerColumns(header: string[], dynamic: boolean): Columns {
     );
   }
   const cols = mapColumns(header);
+  if (payload) {
+    const problem = payloadHeaderProblem(payload, cols.names);
+    if (problem) throw new BulkInputError('invalid', problem);
+    return cols;
+  }
   if (dynamic && cols.url === undefined) {
     throw new BulkInputError('invalid', 'missing column: a dynamic job needs a destination_url column');
   }
@@ -181,7 +198,13 @@ export async function ingestCsv(
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!writer) {
-        writer = new RowWriter(outPath, headerColumns(record, links !== undefined), defaults, maxRows, links);
+        writer = new RowWriter(
+          outPath,
+          headerColumns(record, links !== undefined, defaults.payload),
+          defaults,
+          maxRows,
+          links,
+        );
         continue;
       }
       await writer.add(record);

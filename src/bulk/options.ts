@@ -28,11 +28,19 @@ export function parseOptions(raw: unknown): BulkOptions {
     const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
     throw new BulkInputError('invalid', `${field}: ${first?.message ?? 'is invalid'}`);
   }
+  if ((value as BulkOptions).payload && (value as BulkOptions).type === 'dynamic') {
+    throw new BulkInputError(
+      'invalid',
+      'options.payload: a dynamic job encodes short links; payload helpers are for static jobs',
+    );
+  }
   return value;
 }
 
 export function defaults(o: BulkOptions): Defaults {
-  return { barcode_type: o.barcode_type ?? 'qr', format: o.format ?? 'png', design: o.design };
+  const d: Defaults = { barcode_type: o.barcode_type ?? 'qr', format: o.format ?? 'png', design: o.design };
+  if (o.payload) d.payload = o.payload;
+  return d;
 }
 
 export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design' | 'dynamic'> {

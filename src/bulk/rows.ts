@@ -4,13 +4,23 @@
  * the row's own cells can tell is checked here; whether its data fits the
  * symbology is asked of the core (see ingest.ts).
  */
-import { BARCODE_TYPES, MAX_DATA_LENGTH, type RenderOptions } from '../lib/index.js';
+import {
+  BARCODE_TYPES,
+  encodeKind,
+  MAX_DATA_LENGTH,
+  payloadFields,
+  payloadFromText,
+  type PayloadKind,
+  type RenderOptions,
+} from '../lib/index.js';
 import type { NameAllocator } from './filenames.js';
 
 export interface Defaults {
   barcode_type: string;
   format: 'png' | 'svg';
   design: RenderOptions | undefined;
+  /** Each row's data is built by this payload helper from the columns named after its fields. */
+  payload?: PayloadKind;
 }
 
 /** A row as stored in input.ndjson (short keys: 10,000 of them per job). */
@@ -79,14 +89,16 @@ export function checkRow(
   defaults: Defaults,
   names: NameAllocator,
 ): InputRow {
-  const url = cell(cells, cols.url);
-  const data = url || cell(cells, cols.data);
+  const payload = defaults.payload ? payloadRow(defaults.payload, cols.names, cells) : undefined;
+  const url = payload ? '' : cell(cells, cols.url);
+  const data = payload ? payload.data : url || cell(cells, cols.data);
   const type = cell(cells, cols.barcode_type).toLowerCase() || defaults.barcode_type;
   const fmt = cell(cells, cols.format).toLowerCase() || defaults.format;
   const f: 'png' | 'svg' = fmt === 'svg' ? 'svg' : 'png';
   const n = names.allocate(cell(cells, cols.filename) || cell(cells, cols.title), `row-${r}`, f);
   const row: InputRow = { r, c: cells, d: data, t: type, f, n };
-  if (!data) row.e = cols.url !== undefined ? 'destination_url is empty' : 'data is empty';
+  if (payload?.error) row.e = payload.error;
+  else if (!data) row.e = cols.url !== undefined ? 'destination_url is empty' : 'data is empty';
   else if (url && !isHttpUrl(url)) row.e = 'destination_url is not a valid http(s) URL';
   else if (!(BARCODE_TYPES as readonly string[]).includes(type)) {
     row.e = `barcode_type "${type.slice(0, 40)}" is not supported; supported: ${BARCODE_TYPES.join(', ')}`;
@@ -95,4 +107,52 @@ export function checkRow(
   // Whether the data fits the symbology (capacity, character set, check digits) is the core's to
   // say: the ingest asks it for whole chunks of rows at once (`checkBatch`).
   return row;
+}
+
+/** Header positions of a payload helper's fields (case-insensitive, first match), by field. */
+function payloadColumns(kind: PayloadKind, names: string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  const lower = names.map((n) => n.toLowerCase());
+  for (const field of payloadFields(kind).fields) {
+    const i = lower.indexOf(field);
+    if (i >= 0) at.set(field, i);
+  }
+  return at;
+}
+
+/** Why a header cannot feed a payload helper (a required field has no column), or undefined. */
+export function payloadHeaderProblem(kind: PayloadKind, names: string[]): string | undefined {
+  const at = payloadColumns(kind, names);
+  const { fields, required } = payloadFields(kind);
+  const missing = required.filter((f) => !at.has(f));
+  if (missing.length === 0) return undefined;
+  const shown = names.slice(0, 20).map((n) => JSON.stringify(n.slice(0, 40)));
+  if (names.length > 20) shown.push(`… (${names.length} columns)`);
+  return (
+    `missing column: options.payload "${kind}" needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+    `(its columns: ${fields.join(', ')}); the header has ${shown.join(', ')}`
+  );
+}
+
+/**
+ * A row's data built by a payload helper from its cells, or why it cannot
+ * be: the message names the column as the header spells it. Cells are
+ * taken untrimmed (a space in an SSID or a password counts); a blank cell
+ * leaves the field out.
+ */
+function payloadRow(kind: PayloadKind, names: string[], cells: string[]): { data: string; error?: string } {
+  const at = payloadColumns(kind, names);
+  const text: Record<string, string> = {};
+  for (const [field, i] of at) {
+    const value = cells[i] ?? '';
+    text[field] = value.trim() === '' ? '' : value;
+  }
+  const encoded = encodeKind(kind, payloadFromText(kind, text));
+  if (encoded.ok) return { data: encoded.data };
+  const i = at.get(encoded.field);
+  const column = i === undefined ? encoded.field : names[i];
+  return {
+    data: '',
+    error: column ? `column ${column} ${encoded.problem}` : `the ${kind} payload ${encoded.problem}`,
+  };
 }

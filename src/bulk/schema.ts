@@ -1,6 +1,7 @@
 /** Request and response shapes of the bulk and job endpoints (the public contract). */
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Pagination } from '../infra/paging.js';
+import { PAYLOAD_KINDS } from '../lib/payloads/index.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
@@ -23,6 +24,15 @@ export const BulkOptions = Type.Object(
     format: Type.Optional(Format),
     design: Type.Optional(RenderOptions),
     batchSize: Type.Optional(Type.Integer({ minimum: MIN_BATCH, maximum: MAX_BATCH, default: DEFAULT_BATCH })),
+    payload: Type.Optional(
+      Type.Union(
+        PAYLOAD_KINDS.map((k) => Type.Literal(k)),
+        {
+          description:
+            "CSV uploads of static jobs: build each row's data with this payload helper from the columns named after its fields (wifi: ssid, password, security, hidden…), instead of a data column.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -45,6 +45,12 @@ export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveC
 
 export async function submitItems(deps: BulkDeps, owner: string, body: DirectBody): Promise<Accepted> {
   const options = body.options ?? {};
+  if (options.payload) {
+    throw new BulkInputError(
+      'invalid',
+      'options.payload is for CSV uploads (one column per field); in /api/bulk/direct, give each code its data as text',
+    );
+  }
   return staged(deps, owner, async (dir, id) => {
     const out = join(dir, files.input);
     const links = linkMaker(deps, options, owner, id);

@@ -9,8 +9,18 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { FastifySchemaValidationError } from 'fastify';
 
-/** Bodies are never coerced nor stripped: an unknown field or a wrong type is a 400. */
-const BODY_AJV = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } as const;
+/**
+ * Bodies are never coerced nor stripped: an unknown field or a wrong type is a 400.
+ * `strictTypes` off: a barcode's `data` is "a string or an object" beside the payload
+ * object's keywords (lib/schema.ts RequestData), which Ajv's advisory type lint would log.
+ */
+const BODY_AJV = {
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: false,
+  allErrors: false,
+  strictTypes: false,
+} as const;
 /** Query strings and params arrive as text: numbers are coerced, unknown fields still refused. */
 const QUERY_AJV = { coerceTypes: 'array', removeAdditional: false, useDefaults: false, allErrors: false } as const;
 

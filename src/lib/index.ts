@@ -8,6 +8,7 @@ import { invalidResult, prepare, summarise, type Prepared } from './prepare.js';
 import type { BarcodeRequest, BarcodeResult, BatchOptions, BatchResponse } from './schema.js';
 
 export * from './schema.js';
+export * from './payloads/index.js';
 export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';

@@ -6,16 +6,29 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { BatchcodeError } from './errors.js';
 import type { NativeRequest } from './native.js';
-import { BarcodeRequest, BatchOptions, MAX_CONCURRENT, type BarcodeFailure } from './schema.js';
+import { describeProblem, encodePayload } from './payloads/index.js';
+import { BatchOptions, MAX_CONCURRENT, TextRequest, type BarcodeFailure } from './schema.js';
 import { batchMaxItems } from './settings.js';
 
-const checkRequest = TypeCompiler.Compile(BarcodeRequest);
+const checkRequest = TypeCompiler.Compile(TextRequest);
+
+/**
+ * An item whose `data` is a payload helper's object, with that object
+ * encoded to its standard string; any other item as it is; or the payload's
+ * problem, naming the field (`data.wifi.ssid must be …`).
+ */
+function withPayload(item: unknown): unknown {
+  const data = (item as { data?: unknown } | null)?.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return item;
+  const encoded = encodePayload(data);
+  return encoded.ok ? { ...(item as object), data: encoded.data } : describeProblem(encoded);
+}
 
 /** An item that failed schema validation: the message names the field. */
 function schemaError(item: unknown): string | undefined {
   if (checkRequest.Check(item)) {
     // UTF-8 cannot carry an unpaired surrogate; converting it would change the data silently.
-    const data = (item as BarcodeRequest).data;
+    const data = (item as TextRequest).data;
     return data.isWellFormed() ? undefined : 'data: contains an unpaired UTF-16 surrogate';
   }
   const first = checkRequest.Errors(item).First();
@@ -85,12 +98,13 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       seen.set(given, index);
     }
     ids.push(id);
-    const error = schemaError(item);
+    const resolved = withPayload(item);
+    const error = typeof resolved === 'string' ? resolved : schemaError(resolved);
     if (error) {
       slots.push(error);
       return;
     }
-    const req = item as BarcodeRequest;
+    const req = resolved as TextRequest;
     slots.push(toNative.length);
     toNative.push({ barcode_type: req.barcode_type, data: req.data, format: req.format, options: req.options });
   });

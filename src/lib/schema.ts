@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { BARCODE_TYPES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
+import { PAYLOAD_KINDS, payloadProperties, type PayloadData } from './payloads/index.js';
 
 // Names and bounds are the Rust core's, generated into ./facts.ts; the MAX_* shorthands keep older importers compiling.
 export { BARCODE_TYPES, ERROR_CODES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS, SETTINGS } from './facts.js';
@@ -56,16 +57,40 @@ export const RenderOptions = Type.Object(
   { additionalProperties: false },
 );
 
-export const BarcodeRequest = Type.Object(
-  {
-    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    barcode_type: BarcodeType,
-    data: Type.String({ maxLength: LIMITS.data_length.max }),
-    format: Type.Optional(Format),
-    options: Type.Optional(RenderOptions),
-  },
-  { additionalProperties: false },
+/** The text to encode. */
+export const DataText = Type.String({ maxLength: LIMITS.data_length.max });
+
+/**
+ * `data`: the text to encode, or a payload helper's object (`{ wifi: {…} }`,
+ * exactly one key) that the library encodes to its standard string. Written
+ * as "a string or an object" beside the object's properties rather than as
+ * a union of the two, so that a validator's first error is the one about
+ * the value given (`data.wifi.ssid …`), not "must be string". TypeBox checks
+ * only the string-or-object part; the library checks a payload itself
+ * (payloads/index.ts), naming the field.
+ */
+export const RequestData = Type.Unsafe<string | PayloadData>(
+  Type.Union([DataText, Type.Object({})], {
+    properties: payloadProperties,
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+    description: `The text to encode, or an object with exactly one payload helper: ${PAYLOAD_KINDS.join(', ')}.`,
+  }),
 );
+
+const requestProperties = {
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  barcode_type: BarcodeType,
+  data: RequestData,
+  format: Type.Optional(Format),
+  options: Type.Optional(RenderOptions),
+};
+
+export const BarcodeRequest = Type.Object(requestProperties, { additionalProperties: false });
+
+/** An item once its payload, if any, is encoded: what the native side receives. */
+export const TextRequest = Type.Object({ ...requestProperties, data: DataText }, { additionalProperties: false });
 
 export const BatchOptions = Type.Object(
   {
@@ -132,6 +157,7 @@ export const JsonResults = resultSchemas(Type.String({ contentEncoding: 'base64'
 export type BarcodeType = Static<typeof BarcodeType>;
 export type RenderOptions = Static<typeof RenderOptions>;
 export type BarcodeRequest = Static<typeof BarcodeRequest>;
+export type TextRequest = Static<typeof TextRequest>;
 export type BatchOptions = Static<typeof BatchOptions>;
 export type Metadata = Static<typeof Metadata>;
 export type BarcodeResult = Static<typeof NodeResults.result>;
