@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Pagination } from '../infra/paging.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
 import { JobError } from './failure.js';
+import { WORKER_STALE_MS } from './workers.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export const JobStatus = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
@@ -127,7 +128,7 @@ export const Stats = Type.Object({
   average_ms_per_code: Type.Number(),
   queue_depth: Type.Integer({ description: 'Jobs waiting or running, all callers.' }),
   workers: Type.Integer({
-    description: 'Live workers: worker processes seen in the last 15 s (Redis mode), or 1, the gateway itself.',
+    description: `Live workers: worker processes seen in the last ${WORKER_STALE_MS / 1000} s (Redis mode), or 1, the gateway itself.`,
   }),
 });
 export type Stats = Static<typeof Stats>;

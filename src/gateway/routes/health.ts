@@ -5,7 +5,7 @@
  * driver's or library's own message (hosts, users, paths) goes to the log.
  */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import { noWorkerWarning, workerPresence } from '../../bulk/workers.js';
+import { noWorkerWarning, WORKER_STALE_MS, workerPresence } from '../../bulk/workers.js';
 import { renderSync } from '../../lib/index.js';
 
 const Check = Type.Object({
@@ -24,7 +24,9 @@ type CheckResult = Static<typeof Check>;
 const Workers = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('unknown')]),
   live: Type.Optional(
-    Type.Integer({ description: 'Worker processes seen in the last 15 s; 1 without Redis (the gateway runs jobs).' }),
+    Type.Integer({
+      description: `Worker processes seen in the last ${WORKER_STALE_MS / 1000} s; 1 without Redis (the gateway runs jobs).`,
+    }),
   ),
   code: Type.Optional(Type.Union([Type.Literal('NO_WORKERS'), Type.Literal('REDIS_UNAVAILABLE')])),
   message: Type.Optional(Type.String()),
