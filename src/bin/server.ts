@@ -4,13 +4,13 @@
  * lets in-flight requests finish.
  */
 import { buildApp } from '../gateway/app.js';
-import { loadConfig, type Config } from '../gateway/config.js';
+import { keepGeneratedKey, loadConfig, type Config } from '../gateway/config.js';
 import { configure } from '../lib/index.js';
 
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = keepGeneratedKey(loadConfig(process.env));
     configure(config.library);
   } catch (err) {
     // A bad setting: its message says which and what it accepts; a stack would only hide it.
@@ -46,10 +46,17 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   if (config.generatedApiKey) {
-    // Printed once, outside the structured log, because no key was configured.
+    // Printed once, outside the structured log, because no key was configured: only its hash is kept.
     process.stdout.write(
-      `\nNo API_KEYS or API_KEYS_FILE given; generated an API key for this run:\n\n  ${config.generatedApiKey}\n\n` +
-        'Send it as "x-api-key: <key>". Set API_KEYS to keep a key across restarts.\n\n',
+      `\nNo API_KEYS or API_KEYS_FILE given; generated an API key:\n\n  ${config.generatedApiKey}\n\n` +
+        'It is printed only this once: keep it. It stays valid across restarts: its SHA-256 hash is kept in\n' +
+        `${config.generatedKeyFile} (delete that file to generate a new key at the next start).\n` +
+        'Send it as "x-api-key: <key>"; set API_KEYS or API_KEYS_FILE to use keys of your own.\n\n',
+    );
+  } else if (config.generatedKeyFile) {
+    app.log.info(
+      { file: config.generatedKeyFile },
+      'no API_KEYS or API_KEYS_FILE given: the API key generated at the first start is valid (its hash is in this file; delete it for a new key)',
     );
   }
 }

@@ -1,10 +1,12 @@
 /**
  * `npm run worker`: one bulk-job worker process (REDIS_URL required, DATA_DIR
- * shared with the gateway). SIGTERM/SIGINT: stop taking jobs, hand the
- * running ones back after their current batch, exit.
+ * shared with the gateway: it exits at once, naming both, when it is not).
+ * SIGTERM/SIGINT: stop taking jobs, hand the running ones back after their
+ * current batch, exit.
  */
 import { loadWorkerConfig, type WorkerConfig } from '../bulk/config.js';
-import { startWorker } from '../bulk/worker.js';
+import { startWorker, type BulkWorker } from '../bulk/worker.js';
+import { DataDirMismatch } from '../bulk/workers.js';
 import { configure } from '../lib/index.js';
 
 const log = (level: 'info' | 'warn' | 'error', msg: string) =>
@@ -19,7 +21,15 @@ async function main(): Promise<void> {
     log('error', `worker not started: ${(err as Error).message}`);
     process.exit(1);
   }
-  const handle = await startWorker(config, config.redisUrl, log);
+  let handle: BulkWorker;
+  try {
+    handle = await startWorker(config, config.redisUrl, log);
+  } catch (err) {
+    // Its message names both directories: one line says it all.
+    if (!(err instanceof DataDirMismatch)) throw err;
+    log('error', `worker not started: ${err.message}`);
+    process.exit(1);
+  }
   log('info', `worker ready: concurrency ${config.workerConcurrency}, data ${config.dataDir}`);
   let stopping = false;
   const shutdown = (signal: string) => {

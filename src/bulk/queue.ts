@@ -7,8 +7,10 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isConnected, QUEUE_NAME, QUEUE_PREFIX, RedisUnavailableError } from '../infra/redis.js';
 import { retry } from '../infra/retry.js';
+import { classifyFailure, isMissingFile } from './failure.js';
 import { runJob, type RunContext } from './runner.js';
 import { ACTIVE } from './store.js';
+import { workerPresence, type Presence } from './workers.js';
 
 export interface QueuedJob {
   job_id: string;
@@ -23,6 +25,8 @@ export interface JobQueue {
   discard(jobId: string): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
+  /** Who runs the jobs: worker processes seen lately, or the gateway itself. */
+  workers(): Promise<Presence>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,11 @@ export class BullJobQueue implements JobQueue {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
+  async workers(): Promise<Presence> {
+    this.connected();
+    return workerPresence(this.connection);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }
@@ -105,6 +114,11 @@ export class InProcessQueue implements JobQueue {
     return this.waiting.length + this.running.size;
   }
 
+  /** The gateway runs its jobs itself: one worker, always there. */
+  async workers(): Promise<Presence> {
+    return { live: 1, lastSeenMs: 0 };
+  }
+
   private pump(): void {
     while (!this.closing && this.running.size < this.opts.concurrency && this.waiting.length) {
       const id = this.waiting.shift()!;
@@ -118,17 +132,23 @@ export class InProcessQueue implements JobQueue {
 
   private async run(id: string): Promise<void> {
     const stopping = () => this.closing;
+    // A missing file stays missing: the job fails at once rather than after every try.
+    let hopeless = false;
     try {
       await retry(() => runJob(id, { ...this.ctx, shouldStop: stopping }), {
         attempts: this.opts.attempts,
         backoffMs: this.opts.backoffMs,
-        shouldStop: stopping,
-        onError: (err, attempt) => this.opts.log?.(`bulk job ${id} attempt ${attempt} failed`, err),
+        shouldStop: () => stopping() || hopeless,
+        onError: (err, attempt) => {
+          hopeless = isMissingFile(err);
+          this.opts.log?.(`bulk job ${id} attempt ${attempt} failed`, err);
+        },
       });
     } catch (err) {
       // Closing: the job stays queued or processing and resumes at the next start.
       if (this.closing) return;
-      const patch = { status: 'failed' as const, error: (err as Error).message, finished_at: new Date().toISOString() };
+      // The owner gets a code and a sentence; the cause (a path, a library's words) was logged above.
+      const patch = { status: 'failed' as const, error: classifyFailure(err), finished_at: new Date().toISOString() };
       await this.ctx.store.transition(id, ACTIVE, patch).catch(() => false);
     }
   }

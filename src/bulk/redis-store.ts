@@ -7,6 +7,7 @@
  * always in exactly the status set its hash names.
  */
 import type { Redis } from 'ioredis';
+import type { JobErrorCode } from './failure.js';
 import { JOB_STATUSES, type JobStatus } from './schema.js';
 import {
   noJobs,
@@ -29,9 +30,13 @@ const ALL = `${PREFIX}jobs`;
 /** Records read per round trip when summing an owner's counters. */
 const SCAN_CHUNK = 500;
 
-/** KEYS[1] job hash; ARGV: field, value, field, value... (only if it exists). */
-const UPDATE_IF_EXISTS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+/**
+ * KEYS[1] job hash; ARGV: field, value, field, value... Only while the job is
+ * queued or processing: once cancelled, its counts stay those the cancel answered.
+ */
+const PROGRESS = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if s ~= 'queued' and s ~= 'processing' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
@@ -84,7 +89,8 @@ function fromHash(h: Record<string, string>): JobRecord | undefined {
     started_at: h.started_at || null,
     finished_at: h.finished_at || null,
   };
-  if (h.error) rec.error = h.error;
+  if (h.error_code) rec.error = { code: h.error_code as JobErrorCode, message: h.error ?? '' };
+  else if (h.error) rec.error = h.error;
   return rec;
 }
 
@@ -104,7 +110,7 @@ export class RedisJobStore implements JobStore {
     replies(
       await this.redis
         .multi()
-        .hset(jobKey(rec.job_id), ...toHash({ ...rec }))
+        .hset(jobKey(rec.job_id), ...toHash({ ...rec, error: undefined }))
         .zadd(ownerKey(rec.owner), score, rec.job_id)
         .zadd(statusKey(rec.owner, rec.status), score, rec.job_id)
         .zadd(ALL, score, rec.job_id)
@@ -117,7 +123,7 @@ export class RedisJobStore implements JobStore {
   }
 
   async progress(id: string, p: Progress): Promise<boolean> {
-    return (await this.redis.eval(UPDATE_IF_EXISTS, 1, jobKey(id), ...toHash({ ...p }))) === 1;
+    return (await this.redis.eval(PROGRESS, 1, jobKey(id), ...toHash({ ...p }))) === 1;
   }
 
   async transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean> {
@@ -125,7 +131,10 @@ export class RedisJobStore implements JobStore {
     const owner = await this.redis.hget(jobKey(id), 'owner');
     if (owner === null) return false;
     const keys = [jobKey(id), ownerKey(owner), ...statusKeys(owner)];
-    const args = [id, JSON.stringify(from), JSON.stringify(JOB_STATUSES), ...toHash({ ...patch })];
+    const { error, ...rest } = patch;
+    // The error is two fields: its code, and its sentence under the name `error` older records used for text.
+    const fields = error ? { ...rest, error_code: error.code, error: error.message } : rest;
+    const args = [id, JSON.stringify(from), JSON.stringify(JOB_STATUSES), ...toHash(fields)];
     return (await this.redis.eval(TRANSITION, keys.length, ...keys, ...args)) === 1;
   }
 

@@ -1,6 +1,9 @@
 /**
- * Downloads of a completed job, streamed: the results CSV as assembled by the
- * runner, or a ZIP (archiver) of every rendered image plus that CSV.
+ * Downloads of a job, streamed: the results CSV as assembled by the runner,
+ * or a ZIP (archiver) of every rendered image plus that CSV. A job that
+ * stopped early (cancelled or failed) has partial results: the CSV lines and
+ * images of the batches its counters include, the CSV put together as it is
+ * read.
  *
  * The ZIP respects its reader end to end: images are appended a few at a
  * time, read from disk half a megabyte at a time, and only while the stream handed to the
@@ -9,28 +12,65 @@
  * two high-water marks) whatever the job's size.
  */
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ZipArchive, type ZipEntryData } from 'archiver';
-import { batchFile, doneBatches, readSummary } from './batches.js';
+import { batchFile, doneBatches, readSummary, type BatchSummary } from './batches.js';
+import { csvLine } from './csvout.js';
 import { files } from './paths.js';
+
+/**
+ * The batches a job's counters include, with their summaries: the done
+ * batches from the first, in order, up to `processed` rows. A batch finished
+ * after a cancel is on disk but not counted, so it is left out.
+ */
+export async function countedBatches(dir: string, processed: number): Promise<Map<number, BatchSummary>> {
+  const out = new Map<number, BatchSummary>();
+  let rows = 0;
+  for (const n of await doneBatches(dir)) {
+    if (n !== out.size || rows >= processed) break;
+    const summary = await readSummary(dir, n);
+    rows += summary.successful + summary.failed;
+    if (rows > processed) break;
+    out.set(n, summary);
+  }
+  return out;
+}
 
 /** Bytes archiver buffers on each side before it stops taking more. */
 export const ZIP_HIGH_WATER = 256 * 1024;
 
-export function resultsCsv(dir: string): Readable {
-  return createReadStream(join(dir, files.resultsCsv));
+/** What a download holds: all of a completed job, or the counted batches of one that stopped early. */
+export interface ResultSet {
+  /** The results CSV, opened anew for each reader. */
+  csv: () => Readable;
+  /** Batch numbers whose images go in the ZIP; undefined: every done batch. */
+  batches?: number[];
 }
 
-export function resultsZip(dir: string, date: Date): Readable {
+/** A completed job's results: the CSV the runner assembled, and every batch. */
+export const completeResults = (dir: string): ResultSet => ({
+  csv: () => createReadStream(join(dir, files.resultsCsv)),
+});
+
+/** A stopped job's results: `header`, then the lines of `batches`, read one batch at a time. */
+export function partialResults(dir: string, header: string[], batches: number[]): ResultSet {
+  async function* lines() {
+    yield csvLine(header);
+    for (const n of batches) yield await readFile(batchFile(dir, n, 'csv'));
+  }
+  return { csv: () => Readable.from(lines()), batches };
+}
+
+export function resultsZip(dir: string, date: Date, set: ResultSet): Readable {
   const zip = new ZipArchive({ zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
   // Archiver pushes whatever it is given into its readable side whether or not anyone reads; piped
   // into `out`, it is paused when `out` is full, and `out` needing a drain is what stops the filling.
   const out = new PassThrough({ highWaterMark: ZIP_HIGH_WATER });
   zip.on('error', (err) => out.destroy(err));
   zip.pipe(out);
-  fill(zip, out, dir, date).catch((err: Error) => {
+  fill(zip, out, dir, date, set).catch((err: Error) => {
     zip.destroy(err);
     out.destroy(err);
   });
@@ -61,11 +101,11 @@ class ChunkReader {
 /** Entries handed to archiver and not yet taken in by it: bounds what waits for a slow reader. */
 export const ZIP_IN_FLIGHT = 64;
 
-async function fill(zip: ZipArchive, out: PassThrough, dir: string, date: Date): Promise<void> {
+async function fill(zip: ZipArchive, out: PassThrough, dir: string, date: Date, set: ResultSet): Promise<void> {
   const window = new EntryWindow(zip, out, ZIP_IN_FLIGHT);
   try {
-    await window.add(createReadStream(join(dir, files.resultsCsv)), { name: files.resultsCsv, date });
-    for (const n of await doneBatches(dir)) {
+    await window.add(set.csv(), { name: files.resultsCsv, date });
+    for (const n of set.batches ?? (await doneBatches(dir))) {
       const summary = await readSummary(dir, n);
       const bin = await open(batchFile(dir, n, 'bin'));
       try {

@@ -3,7 +3,9 @@
  * with renderBatch, saves it (see batches.ts) and the job's counters, and
  * skips batches already saved, so a job resumed after a crash or hand-back
  * writes every row exactly once. A failed batch is retried with exponential
- * backoff; a job cancelled or deleted meanwhile stops before its next batch.
+ * backoff; a job cancelled or deleted meanwhile stops before its next batch,
+ * and a batch finished after the cancel is not counted: the counts stay those
+ * the cancel answered.
  */
 import { createReadStream } from 'node:fs';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
@@ -118,8 +120,11 @@ export async function runJob(id: string, ctx: RunContext): Promise<RunOutcome> {
   if (!rec) return 'gone';
   if (TERMINAL.includes(rec.status)) return rec.status as RunOutcome;
   const started = rec.started_at ?? new Date().toISOString();
+  /** Why the store refused a change: the job was cancelled, or removed. */
+  const stopped = async (): Promise<RunOutcome> =>
+    (await store.get(id))?.status === 'cancelled' ? 'cancelled' : 'gone';
   if (!(await store.transition(id, ['queued', 'processing'], { status: 'processing', started_at: started }))) {
-    return (await store.get(id))?.status === 'cancelled' ? 'cancelled' : 'gone';
+    return stopped();
   }
   const dir = jobDir(ctx.dataDir, id);
   const spec = await readSpec(dir);
@@ -147,7 +152,8 @@ export async function runJob(id: string, ctx: RunContext): Promise<RunOutcome> {
     );
     done.add(n);
     add(out.summary);
-    if (!(await store.progress(id, totals))) return 'gone';
+    // Refused once the job is cancelled: the batch that was rendering then is not counted (nor served, results.ts).
+    if (!(await store.progress(id, totals))) return stopped();
   }
   await assemble(
     dir,
@@ -156,5 +162,5 @@ export async function runJob(id: string, ctx: RunContext): Promise<RunOutcome> {
   );
   const finished = { status: 'completed' as const, finished_at: new Date().toISOString() };
   if (await store.transition(id, ['processing'], finished)) return 'completed';
-  return (await store.get(id))?.status === 'cancelled' ? 'cancelled' : 'gone';
+  return stopped();
 }

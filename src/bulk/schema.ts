@@ -3,6 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Pagination } from '../infra/paging.js';
 import { PAYLOAD_KINDS } from '../lib/payloads/index.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
+import { JobError } from './failure.js';
+import { WORKER_STALE_MS } from './workers.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export const JobStatus = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
@@ -83,7 +85,16 @@ export const JobView = Type.Object({
   created_at: Type.String(),
   started_at: Type.Union([Type.String(), Type.Null()]),
   finished_at: Type.Union([Type.String(), Type.Null()]),
-  error: Type.Optional(Type.String()),
+  error: Type.Optional(JobError),
+  partial: Type.Optional(
+    Type.Literal(true, {
+      description:
+        'The job stopped (cancelled or failed) after rendering some rows: its results hold those `processed` rows only.',
+    }),
+  ),
+  warning: Type.Optional(
+    Type.String({ description: 'Why a queued or processing job may not move, e.g. no worker is running.' }),
+  ),
 });
 export type JobView = Static<typeof JobView>;
 
@@ -126,5 +137,17 @@ export const Stats = Type.Object({
   failures: Type.Integer(),
   average_ms_per_code: Type.Number(),
   queue_depth: Type.Integer({ description: 'Jobs waiting or running, all callers.' }),
+  workers: Type.Integer({
+    description: `Live workers: worker processes seen in the last ${WORKER_STALE_MS / 1000} s (Redis mode), or 1, the gateway itself.`,
+  }),
 });
 export type Stats = Static<typeof Stats>;
+
+/** The answer to POST /api/jobs/:id/retry: the new job, made of the old one's failed and unprocessed rows. */
+export const Retried = Type.Object({
+  job_id: Type.String(),
+  status: Type.Literal('queued'),
+  total_rows: Type.Integer(),
+  retry_of: Type.String({ description: 'The job whose rows are retried.' }),
+});
+export type Retried = Static<typeof Retried>;

@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { isRedisOutage } from '../infra/redis.js';
+import { isConnected, isRedisOutage, RedisUnavailableError } from '../infra/redis.js';
 import { startCleanup } from './cleanup.js';
 import type { DynamicCodes } from './dynamic.js';
 import type { BulkConfig } from './config.js';
@@ -14,9 +14,11 @@ import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Down
 import { inputRef, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
 import { RedisJobStore } from './redis-store.js';
-import type { Accepted, DirectBody, JobList, JobView, ListQuery, ResultFormat, Stats } from './schema.js';
+import { retryJob } from './retry.js';
+import type { Accepted, DirectBody, JobList, JobView, ListQuery, ResultFormat, Retried, Stats } from './schema.js';
 import { submitCsv, submitItems, type ReceiveCsv } from './submit.js';
 import { ACTIVE, FileJobStore, type JobStore } from './store.js';
+import { publishDataDir } from './workers.js';
 
 export type { Download } from './jobs.js';
 export type { ReceiveCsv } from './submit.js';
@@ -35,6 +37,8 @@ export interface BulkService {
   list(owner: string, query: ListQuery): Promise<JobList>;
   stats(owner: string): Promise<Stats>;
   cancel(owner: string, id: string): Promise<JobView>;
+  /** Queues a new job of a finished job's failed and unprocessed rows; nothing to retry is a `JobConflict`. */
+  retry(owner: string, id: string): Promise<Retried>;
   remove(owner: string, id: string): Promise<void>;
   results(owner: string, id: string, format: ResultFormat): Promise<Download>;
   /** True when `err` means the service's Redis cannot be reached (never in in-process mode). */
@@ -89,11 +93,35 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       log('warn', 'could not resume bulk jobs', err);
     }
   };
-  const onReady = () => void resume();
+  // Workers check that they share this DATA_DIR against what the gateway publishes (workers.ts).
+  const publish = async () => {
+    if (!redis) return;
+    try {
+      const other = await publishDataDir(redis, config.dataDir);
+      if (other) {
+        log(
+          'warn',
+          `Redis named another DATA_DIR (${other.dir} on host ${other.host}) before this gateway's (${config.dataDir}): a gateway with another directory shares this Redis, or the directory was replaced`,
+        );
+      }
+    } catch (err) {
+      log('warn', 'could not publish DATA_DIR for the workers', err);
+    }
+  };
+  const onReady = () => void publish().then(resume);
   if (redis) {
     redis.on('ready', onReady);
-    if (redis.status === 'ready') void resume();
+    // Published before the gateway serves, so a worker started next finds it at once.
+    if (redis.status === 'ready') await publish().then(() => void resume());
   } else await resume();
+
+  /**
+   * Refuses at once while Redis is away, before an upload is read: reading
+   * megabytes only to fail at the end is slow, and a retry soon is better.
+   */
+  const available = () => {
+    if (redis && !isConnected(redis)) throw new RedisUnavailableError();
+  };
 
   const stopCleanup = startCleanup(store, config.dataDir, config.resultTtlDays, config.cleanupIntervalMs, (err) =>
     log('warn', 'bulk clean-up failed', err),
@@ -102,12 +130,22 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
   return {
     mode: redis ? 'redis' : 'in-process',
     config,
-    submitCsv: (owner, receive) => submitCsv(deps, owner, receive),
-    submitItems: (owner, body) => submitItems(deps, owner, body),
+    submitCsv: async (owner, receive) => {
+      available();
+      return submitCsv(deps, owner, receive);
+    },
+    submitItems: async (owner, body) => {
+      available();
+      return submitItems(deps, owner, body);
+    },
     get: (owner, id) => getJob(deps, owner, id),
     list: (owner, query) => listJobs(deps, owner, query),
     stats: (owner) => jobStats(deps, owner),
     cancel: (owner, id) => cancelJob(deps, owner, id),
+    retry: async (owner, id) => {
+      available();
+      return retryJob(deps, owner, id);
+    },
     remove: (owner, id) => removeJob(deps, owner, id),
     results: (owner, id, format) => jobResults(deps, owner, id, format),
     unavailable: (err) => (redis ? isRedisOutage(err, redis) : false),

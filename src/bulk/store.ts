@@ -5,6 +5,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JOB_ERRORS, jobError, type JobError } from './failure.js';
 import { JOB_STATUSES, type JobStatus, type JobView } from './schema.js';
 import { files, isJobId, jobDir, jobsRoot } from './paths.js';
 
@@ -21,11 +22,15 @@ export interface JobRecord {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
-  error?: string;
+  /** Why a failed job failed (records from before codes hold a bare string: shown as INTERNAL). */
+  error?: JobError | string;
 }
 
 export type Progress = Pick<JobRecord, 'processed' | 'successful' | 'failed' | 'render_ms'>;
-export type StatusPatch = Partial<Pick<JobRecord, 'started_at' | 'finished_at' | 'error'>> & { status: JobStatus };
+export type StatusPatch = Partial<Pick<JobRecord, 'started_at' | 'finished_at'>> & {
+  status: JobStatus;
+  error?: JobError;
+};
 
 export const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 export const ACTIVE: readonly JobStatus[] = ['queued', 'processing'];
@@ -62,7 +67,10 @@ export const noJobs = (): OwnerTotals => ({
 export interface JobStore {
   create(rec: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
-  /** Saves counters; false when the job is gone. Never touches the status. */
+  /**
+   * Saves counters while the job is queued or processing; false when it is gone or finished
+   * (a cancel freezes the counts it answered). Never touches the status.
+   */
   progress(id: string, p: Progress): Promise<boolean>;
   /** Changes the status only when it is one of `from`; true when it did. */
   transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean>;
@@ -90,7 +98,8 @@ export function view(r: JobRecord): JobView {
     started_at: r.started_at,
     finished_at: r.finished_at,
   };
-  if (r.error) v.error = r.error;
+  // A bare string is a record from before error codes: it may hold a path, so it is not shown.
+  if (r.error) v.error = typeof r.error === 'string' || !(r.error.code in JOB_ERRORS) ? jobError('INTERNAL') : r.error;
   return v;
 }
 
@@ -170,7 +179,7 @@ export class FileJobStore implements JobStore {
 
   async progress(id: string, p: Progress): Promise<boolean> {
     const rec = this.cache.get(id);
-    if (!rec) return false;
+    if (!rec || !ACTIVE.includes(rec.status)) return false;
     Object.assign(rec, p);
     const copy = { ...rec };
     await this.serial(id, () => (this.cache.has(id) ? this.write(copy) : Promise.resolve()));

@@ -5,14 +5,18 @@
  * `stop()` (SIGTERM) takes no new job and hands the running ones back after
  * their current batch. One patient Redis client serves the job store and
  * BullMQ's Worker, which adds the blocking connection it needs of its own.
+ * A worker starts only once its DATA_DIR is known to be the gateway's, and
+ * sends a heartbeat the gateway counts (workers.ts).
  */
-import { Worker, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, WaitingError, type Job } from 'bullmq';
 import type { BulkConfig } from './config.js';
 import type { QueuedJob } from './queue.js';
-import { durabilityWarnings, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from '../infra/redis.js';
+import { durabilityWarnings, isConnected, QUEUE_NAME, QUEUE_PREFIX, workerRedis } from '../infra/redis.js';
+import { classifyFailure, isMissingFile } from './failure.js';
 import { RedisJobStore } from './redis-store.js';
 import { runJob } from './runner.js';
 import { ACTIVE } from './store.js';
+import { checkDataDir, startHeartbeat } from './workers.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -29,6 +33,13 @@ export async function startWorker(config: BulkConfig, redisUrl: string, log: Log
   let stopping = false;
 
   for (const w of await durabilityWarnings(connection)) log('warn', `WARNING: ${w}`);
+  try {
+    // Every job would fail on a missing file: refuse to start instead (workers.ts).
+    await checkDataDir(connection, config.dataDir, (msg) => log('info', msg));
+  } catch (err) {
+    connection.disconnect();
+    throw err;
+  }
 
   const processor = async (job: Job<QueuedJob>, token?: string) => {
     const id = job.data.job_id;
@@ -38,6 +49,10 @@ export async function startWorker(config: BulkConfig, redisUrl: string, log: Log
       batchAttempts: config.batchAttempts,
       batchBackoffMs: config.batchBackoffMs,
       shouldStop: () => stopping,
+    }).catch((err: unknown) => {
+      // A missing file stays missing: no more tries (BullMQ's would take half a minute).
+      if (!isMissingFile(err)) throw err;
+      throw Object.assign(new UnrecoverableError((err as Error).message), { cause: err });
     });
     if (outcome === 'stopped') {
       await job.moveToWait(token);
@@ -58,22 +73,28 @@ export async function startWorker(config: BulkConfig, redisUrl: string, log: Log
   worker.on('error', (err) => log('error', `worker error: ${err.message}`));
   worker.on('failed', (job, err) => {
     if (!job) return;
+    // The details stay in this log; the job's owner gets a code and a sentence (failure.ts).
     log('warn', `job ${job.data.job_id} attempt ${job.attemptsMade} failed: ${err.message}`);
     void job
       .isFailed()
       .then(async (final) => {
         if (!final) return;
-        const patch = { status: 'failed' as const, error: err.message, finished_at: new Date().toISOString() };
+        const error = classifyFailure(err);
+        log('error', `job ${job.data.job_id} failed: ${error.code} (${err.message})`);
+        const patch = { status: 'failed' as const, error, finished_at: new Date().toISOString() };
         await store.transition(job.data.job_id, ACTIVE, patch);
       })
       .catch((e: Error) => log('error', `could not record the failure of job ${job.data.job_id}: ${e.message}`));
   });
   await worker.waitUntilReady();
+  const heartbeat = await startHeartbeat(connection, (err) => log('warn', `heartbeat: ${err.message}`));
 
   return {
     worker,
     async stop() {
       stopping = true;
+      // Counted out at once; while Redis is away the heartbeat simply stops and goes stale.
+      await heartbeat.stop(isConnected(connection));
       await worker.close();
       // BullMQ leaves a client it was given open: it is ours to close (QUIT would wait for an absent Redis).
       if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());

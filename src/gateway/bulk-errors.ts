@@ -3,7 +3,9 @@ import { BulkInputError, JobConflict, JobNotFound, uploadTooLarge } from '../bul
 import type { BulkService } from '../bulk/service.js';
 import { HttpError } from './errors.js';
 
-export const REDIS_DOWN = 'bulk jobs are unavailable: Redis cannot be reached; retry later';
+/** Seconds a client should wait before retrying while Redis is away: the gateway reconnects every 2 s at most. */
+export const RETRY_AFTER_S = 5;
+export const REDIS_DOWN = `bulk jobs are unavailable: Redis cannot be reached; retry in ${RETRY_AFTER_S} s`;
 
 /** `err` as an HttpError when it is one of the service's, else unchanged. */
 export function bulkHttpError(err: unknown, service: BulkService): unknown {
@@ -19,6 +21,9 @@ export function bulkHttpError(err: unknown, service: BulkService): unknown {
   }
   if (err instanceof JobNotFound) return new HttpError(404, err.message);
   if (err instanceof JobConflict) return new HttpError(409, err.message);
-  if (service.unavailable(err)) return new HttpError(503, REDIS_DOWN);
+  // Every 503 says when to come back; the connection closes so an upload's unread body is not read to its end.
+  if (service.unavailable(err)) {
+    return new HttpError(503, REDIS_DOWN, { 'retry-after': String(RETRY_AFTER_S), connection: 'close' });
+  }
   return err;
 }

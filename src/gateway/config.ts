@@ -6,7 +6,8 @@
  * each with a name (its id).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { BulkEnv, bulkConfig, type BulkConfig } from '../bulk/config.js';
 import { CodesEnv, codesConfig, type CodesConfig } from '../codes/config.js';
@@ -66,8 +67,10 @@ export interface Config extends BulkConfig, EmbedConfig {
   port: number;
   host: string;
   apiKeys: ApiKeyEntry[];
-  /** Set only when no key was configured: the key made at start, to print once. */
+  /** Set only when no key was configured and none was generated before: the key made now, to print once. */
   generatedApiKey?: string;
+  /** With no key configured: the file in DATA_DIR holding the generated key's hash (see `keepGeneratedKey`). */
+  generatedKeyFile?: string;
   rateLimitMax: number;
   /** Status polls, lists, stats and downloads: their own budget per key, beside `rateLimitMax` (rate-limit.ts). */
   rateLimitPollMax: number;
@@ -209,4 +212,38 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.REDIS_URL !== undefined) config.redisUrl = e.REDIS_URL;
   if (generated !== undefined) config.generatedApiKey = generated;
   return config;
+}
+
+/** The file in DATA_DIR that keeps a generated key's SHA-256 hash (never the key) from one start to the next. */
+export const GENERATED_KEY_FILE = 'api-key.sha256';
+
+/**
+ * With no key configured, the key generated at the first start stays valid:
+ * its hash is written to DATA_DIR (exclusively, so gateways starting together
+ * agree on one) and later starts load it instead of generating another, which
+ * would lock out every client and orphan their jobs. Only the first start has
+ * a key to print. Deleting the file makes the next start generate a new key.
+ */
+export function keepGeneratedKey(config: Config): Config {
+  if (config.generatedApiKey === undefined) return config;
+  const file = join(config.dataDir, GENERATED_KEY_FILE);
+  const generated = config.apiKeys[0]!;
+  let text: string;
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, `${generated.hash}\n`, { flag: 'wx', mode: 0o600 });
+    return { ...config, generatedKeyFile: file };
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EEXIST') {
+      throw new ConfigError(`DATA_DIR: cannot keep the generated API key's hash in ${file}: ${(err as Error).message}`);
+    }
+    text = readFileSync(file, 'utf8').trim();
+  }
+  if (!/^[0-9a-f]{64}$/i.test(text)) {
+    throw new ConfigError(
+      `${file} must hold the SHA-256 (64 hex digits) of the generated API key; delete it to generate a new key`,
+    );
+  }
+  const { generatedApiKey: _unused, ...rest } = config;
+  return { ...rest, apiKeys: [{ id: generated.id, hash: text.toLowerCase() }], generatedKeyFile: file };
 }

@@ -59,12 +59,17 @@ async function checkPaging(t: Test, store: JobStore, dataDir?: string): Promise<
   const done = { status: 'completed' as const, finished_at: new Date().toISOString() };
   t.ok(await store.transition(a!.job_id, ['queued'], { status: 'processing', started_at: a!.created_at }));
   t.ok(await store.transition(a!.job_id, ['processing'], { status: 'processing', started_at: a!.created_at }));
+  t.ok(await store.progress(a!.job_id, { processed: 10, successful: 8, failed: 2, render_ms: 5 }));
+  t.ok(await store.progress(b!.job_id, { processed: 10, successful: 10, failed: 0, render_ms: 7 }));
   t.ok(await store.transition(a!.job_id, ['processing'], done));
   t.ok(await store.transition(b!.job_id, ACTIVE, done));
   t.notOk(await store.transition(b!.job_id, ACTIVE, { status: 'cancelled' }), 'a finished job stays finished');
   t.ok(await store.transition(c!.job_id, ACTIVE, { status: 'cancelled' }));
-  await store.progress(a!.job_id, { processed: 10, successful: 8, failed: 2, render_ms: 5 });
-  await store.progress(b!.job_id, { processed: 10, successful: 10, failed: 0, render_ms: 7 });
+  t.notOk(
+    await store.progress(c!.job_id, { processed: 5, successful: 5, failed: 0, render_ms: 1 }),
+    'a cancelled job takes no more progress: its counts stay those the cancel answered',
+  );
+  t.equal((await store.get(c!.job_id))!.processed, 0);
 
   const completed = await store.list({ owner: 'alice', page: 1, limit: 10, status: 'completed' });
   t.same(ids(completed.jobs), [b!.job_id, a!.job_id], 'a status filter, newest first');

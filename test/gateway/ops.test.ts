@@ -10,7 +10,12 @@ t.test('should answer /health and /ready', async (t) => {
   t.equal(ready.statusCode, 200);
   t.same(ready.json(), {
     status: 'ok',
-    checks: { renderer: { status: 'ok' }, database: { status: 'ok' }, redis: { status: 'disabled' } },
+    checks: {
+      renderer: { status: 'ok' },
+      database: { status: 'ok' },
+      redis: { status: 'disabled' },
+      workers: { status: 'ok', live: 1 },
+    },
   });
 });
 

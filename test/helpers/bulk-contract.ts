@@ -293,7 +293,12 @@ export function bulkContract(t: Test, mode: 'in-process' | 'redis'): void {
     t.ok(after.processed < 5000, `stopped at ${after.processed}`);
     const later = (await get(app(), `/api/jobs/${queued}`)).json();
     t.match(later, { status: 'cancelled', processed: 0 });
-    t.equal((await get(app(), `/api/jobs/${big}/results`)).statusCode, 409);
+    const partial = await get(app(), `/api/jobs/${big}/results`);
+    t.equal(partial.statusCode, 200, 'a cancelled job offers the rows it rendered');
+    t.equal(partial.headers['x-results-partial'], 'true');
+    const none = await get(app(), `/api/jobs/${queued}/results`);
+    t.equal(none.statusCode, 409);
+    t.match(none.json().message, /job is cancelled and rendered no row, so it has no results/);
     const again = await app().inject({ method: 'POST', url: `/api/jobs/${big}/cancel`, headers: { 'x-api-key': KEY } });
     t.equal(again.statusCode, 409);
   });

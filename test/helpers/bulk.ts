@@ -55,7 +55,6 @@ export async function harness(
   if (mode === 'redis') {
     redis = await startRedis();
     env.REDIS_URL = redis.url;
-    if (!extra.BULK_NO_TEST_WORKER) worker = await startWorker(loadBulkConfig(env), redis.url, () => undefined);
   }
   const h: Harness = {
     mode,
@@ -69,6 +68,8 @@ export async function harness(
       return h.app;
     },
   };
+  // After the gateway: a worker starts once the gateway has published its DATA_DIR.
+  if (redis && !extra.BULK_NO_TEST_WORKER) worker = await startWorker(loadBulkConfig(env), redis.url, () => undefined);
   t.teardown(async () => {
     await h.app.close();
     await worker?.stop();

@@ -14,6 +14,7 @@ import {
   JobView,
   ListQuery,
   ResultsQuery,
+  Retried,
   Stats,
 } from '../../bulk/schema.js';
 import { createBulkService } from '../../bulk/service.js';
@@ -108,7 +109,8 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     {
       schema: {
         tags: ['bulk'],
-        summary: "The caller's jobs by status, codes rendered, failures, average time per code, and queue depth.",
+        summary:
+          "The caller's jobs by status, codes rendered, failures, average time per code, queue depth, and live workers.",
         response: { 200: Stats, ...errorResponses(401, 429, 500, 503) },
       },
     },
@@ -133,7 +135,8 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     {
       schema: {
         tags: ['jobs'],
-        summary: "A job's status and progress.",
+        summary:
+          "A job's status and progress; `warning` when no worker is live to run it, `partial` when it stopped early.",
         params: JobParams,
         response: { 200: JobView, ...errorResponses(401, 404, 429, 500, 503) },
       },
@@ -146,12 +149,14 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     {
       schema: {
         tags: ['jobs'],
-        summary: "A completed job's results: CSV (every input column plus row, filename, status, error) or ZIP.",
+        summary:
+          "A finished job's results: CSV (every input column plus row, filename, status, error) or ZIP. A cancelled or failed job's are partial: the rows it rendered before it stopped.",
         params: JobParams,
         querystring: ResultsQuery,
         response: {
           200: {
-            description: 'The results CSV, or a ZIP of the images and that CSV.',
+            description:
+              'The results CSV, or a ZIP of the images and that CSV. Partial results are named job-<id>-partial.<format> and carry `x-results-partial: true`.',
             content: {
               'text/csv': { schema: Type.String() },
               'application/zip': { schema: Type.String({ format: 'binary' }) },
@@ -167,6 +172,7 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         request.params.id,
         request.query.format ?? DEFAULT_RESULT_FORMAT,
       );
+      if (download.partial) reply.header('x-results-partial', 'true');
       return reply
         .type(CONTENT_TYPE[download.format])
         .header('content-disposition', `attachment; filename="${download.filename}"`)
@@ -185,6 +191,20 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
       },
     },
     async (request) => service.cancel(ownerOf(request), request.params.id),
+  );
+
+  app.post(
+    '/jobs/:id/retry',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary:
+          "Queue a new job of a finished job's rows that did not render (failed, or never reached by a cancelled or failed job), with the same options; 409 when there is none.",
+        params: JobParams,
+        response: { 202: Retried, ...errorResponses(401, 404, 409, 429, 500, 503) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await service.retry(ownerOf(request), request.params.id)),
   );
 
   app.delete(
