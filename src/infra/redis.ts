@@ -85,12 +85,15 @@ export const isConnected = (client: Redis): boolean => client.status === 'ready'
 /**
  * True when `err`, raised by a command on `client`, means Redis could not be
  * reached, as opposed to Redis refusing the command (a `ReplyError`: a bug or
- * a misconfiguration, not an outage) or a fault of ours: by the error's class,
+ * a misconfiguration, not an outage, unless it is LOADING or MASTERDOWN) or a
+ * fault of ours: by the error's class,
  * else by the client's state.
  */
 export function isRedisOutage(err: unknown, client: Redis): boolean {
   if (err instanceof MaxRetriesPerRequestError || err instanceof RedisUnavailableError) return true;
-  if (err instanceof (ReplyError as new () => Error)) return false;
+  // A Redis still loading its data after a restart (LOADING), or a replica cut off from its primary
+  // (MASTERDOWN), answers with an error reply: that is an outage to wait out, not a fault of ours.
+  if (err instanceof (ReplyError as new () => Error)) return /^(LOADING|MASTERDOWN|TRYAGAIN)\b/.test(err.message);
   return err instanceof Error && !isConnected(client);
 }
 

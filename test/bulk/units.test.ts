@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { Redis, ReplyError } from 'ioredis';
+import { isRedisOutage } from '../../src/infra/redis.js';
 import { cleanupOnce } from '../../src/bulk/cleanup.js';
 import { csvCell, resultHeader } from '../../src/bulk/csvout.js';
 import { MAX_NAME, NameAllocator, sanitizeStem } from '../../src/bulk/filenames.js';
@@ -125,4 +127,14 @@ t.test('should remove finished jobs older than RESULT_TTL_DAYS and stale uploads
   t.same(readdirSync(join(dataDir, 'jobs')).sort(), [ids[1], ids[2]]);
   t.same(readdirSync(join(dataDir, 'tmp')), []);
   t.equal(await store.get(ids[0]!), undefined);
+});
+
+t.test('should take a Redis still loading its data for an outage, and other error replies for faults', async (t) => {
+  const client = new Redis({ lazyConnect: true });
+  t.teardown(() => client.disconnect());
+  const Reply = ReplyError as unknown as new (message: string) => Error;
+  t.ok(isRedisOutage(new Reply('LOADING Redis is loading the dataset in memory'), client));
+  t.ok(isRedisOutage(new Reply('MASTERDOWN Link with MASTER is down'), client));
+  t.notOk(isRedisOutage(new Reply('WRONGTYPE Operation against a key holding the wrong kind of value'), client));
+  t.notOk(isRedisOutage(new Reply('ERR unknown command'), client));
 });
