@@ -44,6 +44,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
+  if (config.generatedKeyFile && !config.generatedApiKey) {
+    // Before listening, so that whoever waits for "listening" has seen it.
+    app.log.info(
+      { file: config.generatedKeyFile },
+      'no API_KEYS or API_KEYS_FILE given: the API key generated at the first start is valid (its hash is in this file; delete it for a new key)',
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   if (config.generatedApiKey) {
     // Printed once, outside the structured log, because no key was configured: only its hash is kept.
@@ -52,11 +59,6 @@ async function main(): Promise<void> {
         'It is printed only this once: keep it. It stays valid across restarts: its SHA-256 hash is kept in\n' +
         `${config.generatedKeyFile} (delete that file to generate a new key at the next start).\n` +
         'Send it as "x-api-key: <key>"; set API_KEYS or API_KEYS_FILE to use keys of your own.\n\n',
-    );
-  } else if (config.generatedKeyFile) {
-    app.log.info(
-      { file: config.generatedKeyFile },
-      'no API_KEYS or API_KEYS_FILE given: the API key generated at the first start is valid (its hash is in this file; delete it for a new key)',
     );
   }
 }
