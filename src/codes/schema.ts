@@ -81,24 +81,30 @@ export const PatchCode = Type.Partial(Type.Object(editable, { additionalProperti
 });
 export type PatchCode = Static<typeof PatchCode>;
 
-export const DynamicCode = Type.Object({
-  id: Type.String(),
-  slug: Type.String(),
-  short_url: Type.String({ description: 'What the QR code encodes: PUBLIC_BASE_URL/slug.' }),
-  destination_url: Type.String(),
-  title: Type.String(),
-  tags: Type.Array(Type.String()),
-  enabled: Type.Boolean(),
-  expires_at: Type.Union([Type.String(), Type.Null()]),
-  max_scans: Type.Union([Type.Integer(), Type.Null()]),
-  rules: Type.Union([Rules, Type.Null()]),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  scans: Type.Integer({ description: 'Scans counted so far (not HEAD requests, not bots).' }),
-});
+export const DynamicCode = Type.Object(
+  {
+    id: Type.String(),
+    slug: Type.String(),
+    short_url: Type.String({ description: 'What the QR code encodes: PUBLIC_BASE_URL/slug.' }),
+    destination_url: Type.String(),
+    title: Type.String(),
+    tags: Type.Array(Type.String()),
+    enabled: Type.Boolean(),
+    expires_at: Type.Union([Type.String(), Type.Null()]),
+    max_scans: Type.Union([Type.Integer(), Type.Null()]),
+    rules: Type.Union([Rules, Type.Null()]),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+    scans: Type.Integer({ description: 'Scans counted so far (not HEAD requests, not bots).' }),
+  },
+  { description: 'A dynamic code: its short link, destination, state and scan count.' },
+);
 export type DynamicCode = Static<typeof DynamicCode>;
 
-export const CodeBatch = Type.Object({ codes: Type.Array(DynamicCode) });
+export const CodeBatch = Type.Object(
+  { codes: Type.Array(DynamicCode) },
+  { description: 'The codes made, in the order asked.' },
+);
 export type CodeBatch = Static<typeof CodeBatch>;
 
 export const ListCodesQuery = Type.Object(
@@ -112,10 +118,13 @@ export const ListCodesQuery = Type.Object(
 );
 export type ListCodesQuery = Static<typeof ListCodesQuery>;
 
-export const CodeList = Type.Object({
-  codes: Type.Array(DynamicCode),
-  pagination: Pagination,
-});
+export const CodeList = Type.Object(
+  {
+    codes: Type.Array(DynamicCode),
+    pagination: Pagination,
+  },
+  { description: 'One page of the codes of this API key, newest first.' },
+);
 export type CodeList = Static<typeof CodeList>;
 
 export const CodeParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
@@ -145,23 +154,26 @@ export type StatsQuery = Static<typeof StatsQuery>;
 
 const Count = Type.Object({ name: Type.String(), scans: Type.Integer() });
 
-export const CodeStats = Type.Object({
-  code_id: Type.String(),
-  from: Type.String(),
-  to: Type.String(),
-  interval: Type.Union(INTERVALS.map((i) => Type.Literal(i))),
-  total: Type.Integer({ description: 'Scans by people (bots apart).' }),
-  unique: Type.Integer({ description: 'Distinct visitors per day, summed over the days.' }),
-  bots: Type.Integer({ description: 'Requests from crawlers and link previewers, not in the other counts.' }),
-  series: Type.Array(Type.Object({ start: Type.String(), scans: Type.Integer(), unique: Type.Integer() })),
-  devices: Type.Object(
-    Object.fromEntries(DEVICE_CLASSES.map((d) => [d, Type.Integer()])) as Record<
-      DeviceClass,
-      ReturnType<typeof Type.Integer>
-    >,
-  ),
-  os: Type.Array(Count),
-  browsers: Type.Array(Count),
-  referrers: Type.Array(Count, { description: 'Referrer hosts; "(direct)" when none was sent.' }),
-});
+export const CodeStats = Type.Object(
+  {
+    code_id: Type.String(),
+    from: Type.String(),
+    to: Type.String(),
+    interval: Type.Union(INTERVALS.map((i) => Type.Literal(i))),
+    total: Type.Integer({ description: 'Scans by people (bots apart).' }),
+    unique: Type.Integer({ description: 'Distinct visitors per day, summed over the days.' }),
+    bots: Type.Integer({ description: 'Requests from crawlers and link previewers, not in the other counts.' }),
+    series: Type.Array(Type.Object({ start: Type.String(), scans: Type.Integer(), unique: Type.Integer() })),
+    devices: Type.Object(
+      Object.fromEntries(DEVICE_CLASSES.map((d) => [d, Type.Integer()])) as Record<
+        DeviceClass,
+        ReturnType<typeof Type.Integer>
+      >,
+    ),
+    os: Type.Array(Count),
+    browsers: Type.Array(Count),
+    referrers: Type.Array(Count, { description: 'Referrer hosts; "(direct)" when none was sent.' }),
+  },
+  { description: 'Scans of one code over the period asked.' },
+);
 export type CodeStats = Static<typeof CodeStats>;

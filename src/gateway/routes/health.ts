@@ -70,7 +70,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['operations'],
         summary: 'Liveness: the process answers.',
         security: [],
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        response: { 200: Type.Object({ status: Type.Literal('ok') }, { description: 'The process answers.' }) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -84,7 +84,10 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Readiness: the native renderer renders, the database answers, and Redis (when configured) answers PING; also the live bulk workers (informative: none is a warning, not a failure).',
         security: [],
-        response: { 200: Ready, 503: Ready },
+        response: {
+          200: { ...Ready, description: 'Ready: every check passes (a missing worker only warns).' },
+          503: { ...Ready, description: 'Not ready: a check failed; its code and message say which.' },
+        },
       },
     },
     async (_request, reply) => {

@@ -26,13 +26,16 @@ export const SignRequest = Type.Object(
   { additionalProperties: false },
 );
 
-export const SignResponse = Type.Object({
-  url: Type.String({ description: 'The absolute image URL, answered without an API key until expires_at.' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  warning: Type.Optional(
-    Type.String({ description: 'Set when the URL will stop working sooner: no URL_SIGNING_SECRET is configured.' }),
-  ),
-});
+export const SignResponse = Type.Object(
+  {
+    url: Type.String({ description: 'The absolute image URL, answered without an API key until expires_at.' }),
+    expires_at: Type.String({ format: 'date-time' }),
+    warning: Type.Optional(
+      Type.String({ description: 'Set when the URL will stop working sooner: no URL_SIGNING_SECRET is configured.' }),
+    ),
+  },
+  { description: 'The signed image URL and when it expires.' },
+);
 
 /** Said with every URL signed by a secret made at start. */
 export const GENERATED_SECRET_WARNING =
