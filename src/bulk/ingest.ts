@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js';
 import type { LinkMaker } from './dynamic.js';
+import { inDesignWords } from './design.js';
 import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
 import { cell, checkRow, mapColumns, MAX_COLUMNS, type Columns, type Defaults, type InputRow } from './rows.js';
@@ -77,7 +78,7 @@ class RowWriter {
     }));
     const checks = items.length ? await checkBatch(items) : [];
     checks.forEach((c, i) => {
-      if (!c.success) toCheck[i]!.e = c.error.message;
+      if (!c.success) toCheck[i]!.e = inDesignWords(c.error.message);
     });
     if (links)
       await this.makeCodes(
