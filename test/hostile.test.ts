@@ -125,12 +125,20 @@ t.test('should answer hostile options with per-item errors naming the field', as
 
 t.test('should reject data past the schema limit without touching the renderer', async (t) => {
   const r = renderSync({ barcode_type: 'qr', data: 'x'.repeat(100_000) });
-  t.match(r, { success: false, error: { code: 'INVALID_REQUEST', message: /^data: / } });
+  t.match(r, {
+    success: false,
+    error: {
+      code: 'INVALID_REQUEST',
+      message: 'data must be a string of at most 8192 characters; got 100000 characters',
+    },
+  });
 });
 
 t.test('should reject unknown types without echoing them as markup', async (t) => {
   const r = renderSync({ barcode_type: '<svg onload=alert(1)>' as never, data: 'x' });
-  t.match(r, { success: false, error: { code: 'INVALID_REQUEST', message: /^barcode_type: / } });
+  // Echoed as JSON text (a string in the message), never drawn.
+  t.match(r, { success: false, error: { code: 'INVALID_REQUEST', message: /^barcode_type must be one of "qr", / } });
+  t.notOk('svg' in r, 'nothing rendered');
 });
 
 /** xorshift32, so a failure can be replayed from its seed. */
@@ -286,7 +294,7 @@ t.test('should refuse bad settings in configure() with INVALID_SETTING naming th
     [
       [
         'lib.configure({ cache_ttl_seconds: 1e20 })',
-        /^cache_ttl_seconds must be a whole number from 0 to 31536000, got 100000000000000000000$/,
+        /^cache_ttl_seconds must be a whole number from 0 to 31536000; got 100000000000000000000$/,
       ],
       [
         'lib.configure({ cache_ttl_seconds: "3600" })',
@@ -296,23 +304,23 @@ t.test('should refuse bad settings in configure() with INVALID_SETTING naming th
       ['lib.configure({ cache_ttl_seconds: -1 })', /cache_ttl_seconds .* got -1/],
       [
         'lib.configure({ cache_max_entries: 1.5 })',
-        /^cache_max_entries must be a whole number from 0 to 10000000, got 1\.5$/,
+        /^cache_max_entries must be a whole number from 0 to 10000000; got 1\.5$/,
       ],
       ['lib.configure({ cache_max_entries: 10000001 })', /cache_max_entries .* got 10000001/],
       ['lib.configure({ cache_max_entries: null })', /cache_max_entries .* got null/],
       [
         'lib.configure({ cache_max_bytes: 2 ** 40 + 1 })',
-        /^cache_max_bytes must be a whole number from 0 to 1099511627776, got/,
+        /^cache_max_bytes must be a whole number from 0 to 1099511627776; got/,
       ],
       ['lib.configure({ cache_max_bytes: Infinity })', /cache_max_bytes .* got Infinity/],
-      ['lib.configure({ batch_max_items: 0 })', /^batch_max_items must be a whole number from 1 to 10000, got 0$/],
+      ['lib.configure({ batch_max_items: 0 })', /^batch_max_items must be a whole number from 1 to 10000; got 0$/],
       ['lib.configure({ batch_max_items: 10001 })', /batch_max_items .* got 10001/],
       [
         'lib.configure({ cache_ttl: 5 })',
         /^unknown setting "cache_ttl"; the settings are batch_max_items, cache_max_entries/,
       ],
       ['lib.configure(null)', /^settings must be an object of batch_max_items, .* got null$/],
-      ['lib.configure("x")', /^settings must be an object.* got "x"/],
+      ['lib.configure("x")', /^settings must be an object.* got "x" \(a string\)/],
       ['lib.configure([])', /^settings must be an object.* got an array/],
       // Nothing changes when one value is bad.
       ['lib.configure({ batch_max_items: 5, cache_ttl_seconds: -1 })', /cache_ttl_seconds/],

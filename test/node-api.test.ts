@@ -140,13 +140,13 @@ t.test('should fail only the item that breaks the schema, naming the field', asy
   const errors = res.results.map((r) => (r.success ? 'ok' : r.error.message));
   t.equal(errors.length, 8);
   t.equal(errors[0], 'ok');
-  t.match(errors[1], /^data: /);
-  t.match(errors[2], /^options\.width: /);
-  t.match(errors[3], /^options(\.colour)?: /);
-  t.match(errors[4], /^format: /);
-  t.match(errors[5], /^barcode_type: /);
-  t.match(errors[6], /^item: /);
-  t.equal(errors[7], 'data: contains an unpaired UTF-16 surrogate');
+  t.equal(errors[1], 'data must be a string of at most 8192 characters; got 42 (a number)');
+  t.equal(errors[2], 'options.width must be a whole number from 1 to 4096; got 0');
+  t.equal(errors[3], 'options.colour is not an accepted field');
+  t.equal(errors[4], 'format must be one of "svg", "png"; got "gif"');
+  t.match(errors[5], /^barcode_type must be one of "qr", .*; got "nope"$/);
+  t.equal(errors[6], 'item must be an object; got null');
+  t.equal(errors[7], 'data must be well-formed Unicode; got an unpaired UTF-16 surrogate');
   for (const r of res.results.slice(1)) t.match(r, { success: false, error: { code: 'INVALID_REQUEST' } });
 });
 

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import { batchMaxItems, checkBatch, type BarcodeRequest, type PayloadKind } from '../lib/index.js';
 import type { LinkMaker } from './dynamic.js';
+import { inDesignWords } from './design.js';
 import { BulkInputError } from './errors.js';
 import { NameAllocator } from './filenames.js';
 import {
@@ -86,7 +87,7 @@ class RowWriter {
     }));
     const checks = items.length ? await checkBatch(items) : [];
     checks.forEach((c, i) => {
-      if (!c.success) toCheck[i]!.e = c.error.message;
+      if (!c.success) toCheck[i]!.e = inDesignWords(c.error.message);
     });
     if (links)
       await this.makeCodes(

@@ -1,5 +1,7 @@
 /** The `options` of an upload: checked alike for CSV (a JSON text field) and direct JSON bodies. */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { canonicalCase } from '../lib/case.js';
+import { typeboxMessage } from '../lib/messages.js';
 import { BulkInputError } from './errors.js';
 import type { Defaults } from './rows.js';
 import { BulkOptions, DEFAULT_BATCH } from './schema.js';
@@ -23,10 +25,10 @@ export function parseOptions(raw: unknown): BulkOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BulkInputError('invalid', NOT_AN_OBJECT);
   }
+  value = canonicalCase(value, BulkOptions);
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
-    const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
-    throw new BulkInputError('invalid', `${field}: ${first?.message ?? 'is invalid'}`);
+    throw new BulkInputError('invalid', first ? typeboxMessage(first, 'options', 'options') : NOT_AN_OBJECT);
   }
   if ((value as BulkOptions).payload && (value as BulkOptions).type === 'dynamic') {
     throw new BulkInputError(

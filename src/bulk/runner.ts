@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { retry } from '../infra/retry.js';
 import { batchMaxItems, renderBatch } from '../lib/index.js';
 import type { BarcodeRequest } from '../lib/schema.js';
+import { inDesignWords } from './design.js';
 import { batchFile, doneBatches, readSummary, writeBatch, type BatchSummary } from './batches.js';
 import { csvLine, resultHeader } from './csvout.js';
 import { files, jobDir } from './paths.js';
@@ -51,7 +52,7 @@ async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; c
     render_ms += res.summary.total_time_ms;
     for (const result of res.results) {
       const r = Number(result.id);
-      if (!result.success) outcomes.set(r, { error: `${result.error.code}: ${result.error.message}` });
+      if (!result.success) outcomes.set(r, { error: `${result.error.code}: ${inDesignWords(result.error.message)}` });
       else outcomes.set(r, { bytes: result.png ?? Buffer.from(result.svg ?? '', 'utf8') });
     }
   }

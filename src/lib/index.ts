@@ -12,6 +12,7 @@ export * from './payloads/index.js';
 export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
+export { CSS_COLOURS } from './colours.js';
 export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
 
 function toResult(id: string, r: NativeResult): BarcodeResult {

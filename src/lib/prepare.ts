@@ -4,10 +4,13 @@
  * malformed call throws a `BatchcodeError`.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { canonicalCase } from './case.js';
+import { toHex } from './colours.js';
 import { BatchcodeError } from './errors.js';
+import { typeboxMessage } from './messages.js';
 import type { NativeRequest } from './native.js';
 import { describeProblem, encodePayload } from './payloads/index.js';
-import { BatchOptions, MAX_CONCURRENT, TextRequest, type BarcodeFailure } from './schema.js';
+import { BarcodeRequest, BatchOptions, TextRequest, type BarcodeFailure, type RenderOptions } from './schema.js';
 import { batchMaxItems } from './settings.js';
 
 const checkRequest = TypeCompiler.Compile(TextRequest);
@@ -29,12 +32,19 @@ function schemaError(item: unknown): string | undefined {
   if (checkRequest.Check(item)) {
     // UTF-8 cannot carry an unpaired surrogate; converting it would change the data silently.
     const data = (item as TextRequest).data;
-    return data.isWellFormed() ? undefined : 'data: contains an unpaired UTF-16 surrogate';
+    return data.isWellFormed() ? undefined : 'data must be well-formed Unicode; got an unpaired UTF-16 surrogate';
   }
   const first = checkRequest.Errors(item).First();
-  if (!first) return 'invalid request';
-  const field = first.path ? first.path.slice(1).replaceAll('/', '.') : 'item';
-  return `${field}: ${first.message}`;
+  return first ? typeboxMessage(first, '', 'item') : 'item is invalid';
+}
+
+/** Options as the core takes them: colour names as hex. */
+function nativeOptions(o: RenderOptions | undefined): RenderOptions | undefined {
+  if (!o || (o.foreground === undefined && o.background === undefined)) return o;
+  const out = { ...o };
+  if (out.foreground !== undefined) out.foreground = toHex(out.foreground);
+  if (out.background !== undefined) out.background = toHex(out.background);
+  return out;
 }
 
 export interface Prepared {
@@ -60,12 +70,9 @@ const checkOptions = TypeCompiler.Compile(BatchOptions);
 function checkBatchOptions(options: unknown): void {
   if (options === undefined || checkOptions.Check(options)) return;
   const first = checkOptions.Errors(options).First();
-  const field = first?.path ? `options${first.path.replaceAll('/', '.')}` : 'options';
-  const v: unknown = first?.value;
-  const got = v === undefined ? '' : `, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`;
   throw new BatchcodeError(
     'INVALID_BATCH_OPTION',
-    `${field}: ${first?.message ?? 'must be an object'}${got} (max_concurrent is a whole number from 1 to ${MAX_CONCURRENT}, include_metadata a boolean)`,
+    first ? typeboxMessage(first, 'options', 'options') : 'options must be an object',
   );
 }
 
@@ -84,7 +91,8 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
   const ids: string[] = [];
   const slots: (number | string)[] = [];
   const toNative: NativeRequest[] = [];
-  items.forEach((item: unknown, index) => {
+  items.forEach((raw: unknown, index) => {
+    const item = canonicalCase(raw, BarcodeRequest);
     const given = (item as { id?: unknown } | null)?.id;
     const id = typeof given === 'string' && given.length > 0 ? given : String(index);
     if (typeof given === 'string') {
@@ -106,7 +114,12 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
     }
     const req = resolved as TextRequest;
     slots.push(toNative.length);
-    toNative.push({ barcode_type: req.barcode_type, data: req.data, format: req.format, options: req.options });
+    toNative.push({
+      barcode_type: req.barcode_type,
+      data: req.data,
+      format: req.format,
+      options: nativeOptions(req.options),
+    });
   });
   return {
     started,

@@ -4,6 +4,8 @@
  * use the same objects.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { names } from './case.js';
+import { BACKGROUND, COLOUR, COLOUR_FORMS } from './colours.js';
 import { BARCODE_TYPES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
 import { PAYLOAD_KINDS, payloadProperties, type PayloadData } from './payloads/index.js';
 
@@ -16,11 +18,12 @@ export const MAX_IMAGE_PX = LIMITS.width.max;
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const range = (limit: { min: number; max: number }) => ({ minimum: limit.min, maximum: limit.max });
 
-export const BarcodeType = literals(BARCODE_TYPES);
-export const Format = literals(FORMATS);
-export const ErrorCorrection = literals(ERROR_CORRECTION_LEVELS);
-
-const HEX_COLOUR = '^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
+// Requests may write these names in any case (see case.ts); results always use these spellings.
+export const BarcodeType = names(BARCODE_TYPES);
+export const Format = names(FORMATS);
+export const ErrorCorrection = names(ERROR_CORRECTION_LEVELS);
+const FormatOut = literals(FORMATS);
+const ErrorCorrectionOut = literals(ERROR_CORRECTION_LEVELS);
 
 export const RenderOptions = Type.Object(
   {
@@ -43,10 +46,8 @@ export const RenderOptions = Type.Object(
       }),
     ),
     error_correction: Type.Optional(ErrorCorrection),
-    foreground: Type.Optional(Type.String({ pattern: HEX_COLOUR, description: '#RGB, #RRGGBB or #RRGGBBAA.' })),
-    background: Type.Optional(
-      Type.String({ pattern: `${HEX_COLOUR}|^transparent$`, description: 'As foreground, or "transparent".' }),
-    ),
+    foreground: Type.Optional(Type.String({ format: COLOUR, description: `${COLOUR_FORMS} (names in any case).` })),
+    background: Type.Optional(Type.String({ format: BACKGROUND, description: 'As foreground, or "transparent".' })),
     show_text: Type.Optional(
       Type.Boolean({
         description:
@@ -107,7 +108,7 @@ export const Metadata = Type.Object({
   modules: Type.Integer(),
   rows: Type.Integer(),
   columns: Type.Integer(),
-  error_correction: Type.Optional(ErrorCorrection),
+  error_correction: Type.Optional(ErrorCorrectionOut),
   text: Type.Optional(Type.String()),
   width: Type.Integer(),
   height: Type.Integer(),
@@ -125,7 +126,7 @@ export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnT
   const success = Type.Object({
     id: Type.String(),
     success: Type.Literal(true),
-    format: Format,
+    format: FormatOut,
     svg: Type.Optional(Type.String()),
     png: Type.Optional(png),
     cached: Type.Boolean(),

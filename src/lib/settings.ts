@@ -6,6 +6,7 @@
  */
 import { BatchcodeError } from './errors.js';
 import { SETTINGS } from './facts.js';
+import { mustBe, received } from './messages.js';
 import { native } from './native.js';
 
 export type SettingName = keyof typeof SETTINGS;
@@ -38,15 +39,6 @@ export function batchMaxItems(): number {
   return current.batchMaxItems;
 }
 
-/** A value as a message quotes it: numbers as JavaScript writes them, anything else with its type. */
-function describe(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} (a string)`;
-  return `a ${typeof v}`;
-}
-
 function isKnown(key: string): key is SettingName {
   return Object.hasOwn(SETTINGS, key);
 }
@@ -54,8 +46,10 @@ function isKnown(key: string): key is SettingName {
 /** `s` checked whole: an object of known keys, each a whole number in range; throws before anything changes. */
 function validate(s: unknown): Settings {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-    const got = typeof s === 'string' ? JSON.stringify(s) : describe(s);
-    throw new BatchcodeError('INVALID_SETTING', `settings must be an object of ${NAMES.join(', ')}; got ${got}`);
+    throw new BatchcodeError(
+      'INVALID_SETTING',
+      `settings must be an object of ${NAMES.join(', ')}; got ${received(s, { type: 'object' })}`,
+    );
   }
   for (const [key, value] of Object.entries(s)) {
     if (!isKnown(key)) {
@@ -67,10 +61,7 @@ function validate(s: unknown): Settings {
     if (value === undefined) continue;
     const { min, max } = SETTINGS[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new BatchcodeError(
-        'INVALID_SETTING',
-        `${key} must be a whole number from ${min} to ${max}, got ${describe(value)}`,
-      );
+      throw new BatchcodeError('INVALID_SETTING', mustBe(key, { type: 'integer', minimum: min, maximum: max }, value));
     }
   }
   return s as Settings;

@@ -58,19 +58,20 @@ t.test('should fail only the bad item', async (t) => {
   t.match(body.results[1], { id: 'long', success: false, error: { code: 'DATA_TOO_LONG' } });
 });
 
-t.test('should answer 400 naming the field for schema violations', async (t) => {
+t.test('should answer 400 naming the field for a bad envelope, and fail a bad item alone', async (t) => {
   const app = await gateway(t, { BATCH_MAX_ITEMS: '5' });
   const item = { barcode_type: 'qr', data: 'a' };
   const cases: [unknown, RegExp][] = [
-    [{ barcodes: [{ ...item, colour: 'red' }] }, /^body\.barcodes\[0\]\.colour is not an accepted field$/],
-    [{ barcodes: [{ ...item, options: { width: '100' } }] }, /^body\.barcodes\[0\]\.options\.width must be integer$/],
-    [{ barcodes: [{ ...item, options: { width: 99999 } }] }, /^body\.barcodes\[0\]\.options\.width must be <= 4096$/],
-    [{ barcodes: [{ ...item, barcode_type: 'nope' }] }, /^body\.barcodes\[0\]\.barcode_type must be /],
-    [{ barcodes: [{ data: 'a' }] }, /^body\.barcodes\[0\]\.barcode_type is required$/],
-    [{ barcodes: [item], options: { max_concurrent: 21 } }, /^body\.options\.max_concurrent must be <= 20$/],
-    [{ barcodes: [item], options: { max_concurrent: 0 } }, /^body\.options\.max_concurrent must be >= 1$/],
-    [{ barcodes: Array(6).fill(item) }, /^body\.barcodes must NOT have more than 5 items$/],
-    [{ barcodes: [] }, /^body\.barcodes must NOT have fewer than 1 items$/],
+    [
+      { barcodes: [item], options: { max_concurrent: 21 } },
+      /^body\.options\.max_concurrent must be a whole number from 1 to 20; got 21$/,
+    ],
+    [
+      { barcodes: [item], options: { max_concurrent: 0 } },
+      /^body\.options\.max_concurrent must be a whole number from 1 to 20; got 0$/,
+    ],
+    [{ barcodes: Array(6).fill(item) }, /^body\.barcodes must be an array of 1 to 5 items; got 6 items$/],
+    [{ barcodes: [] }, /^body\.barcodes must be an array of 1 to 5 items; got 0 items$/],
     [{ barcodes: [item], extra: true }, /^body\.extra is not an accepted field$/],
     [{}, /^body\.barcodes is required$/],
     [
@@ -84,6 +85,28 @@ t.test('should answer 400 naming the field for schema violations', async (t) => 
     t.equal(res.json().error, 'Bad Request');
     t.match(res.json().message, message);
   }
+  const items: [unknown, string][] = [
+    [{ ...item, colour: 'red' }, 'colour is not an accepted field'],
+    [
+      { ...item, options: { width: '100' } },
+      'options.width must be a whole number from 1 to 4096; got "100" (a string)',
+    ],
+    [{ ...item, options: { width: 99999 } }, 'options.width must be a whole number from 1 to 4096; got 99999'],
+    [{ data: 'a' }, 'barcode_type is required'],
+  ];
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: auth,
+    payload: { barcodes: [item, ...items.map(([i]) => i)] },
+  });
+  t.equal(res.statusCode, 200);
+  const body = res.json();
+  t.match(body.summary, { total: 5, successful: 1, failed: 4 });
+  t.same(
+    body.results.slice(1).map((r: { error: { code: string; message: string } }) => r.error),
+    items.map(([, message]) => ({ code: 'INVALID_REQUEST', message })),
+  );
 });
 
 t.test('should answer 400 for a body that is not JSON', async (t) => {

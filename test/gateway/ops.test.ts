@@ -42,7 +42,7 @@ t.test('should give every answer a request id, echoing a plain one', async (t) =
 
 t.test('should never answer a stack or 500 for bad input', async (t) => {
   const app = await gateway(t);
-  const bodies = ['null', '[]', '"text"', '{"barcodes": null}', '{"barcodes": [null]}', '{"barcodes": [[]]}'];
+  const bodies = ['null', '[]', '"text"', '{"barcodes": null}'];
   for (const payload of bodies) {
     const res = await app.inject({
       method: 'POST',
@@ -53,6 +53,18 @@ t.test('should never answer a stack or 500 for bad input', async (t) => {
     t.equal(res.statusCode, 400, payload);
     t.same(Object.keys(res.json()).sort(), ['error', 'message', 'statusCode']);
   }
+  // A bad item is that item's failure, as in the Node API.
+  const items = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes/batch',
+    headers: { ...auth, 'content-type': 'application/json' },
+    payload: '{"barcodes": [null, []]}',
+  });
+  t.equal(items.statusCode, 200);
+  t.same(
+    items.json().results.map((r: { error: { message: string } }) => r.error.message),
+    ['item must be an object; got null', 'item must be an object; got an array'],
+  );
   const big = await app.inject({
     method: 'POST',
     url: '/api/barcodes/batch',

@@ -8,6 +8,15 @@ const NUMERIC_OPTIONS = Object.entries(BarcodeQuery.properties)
   .map(([name]) => name);
 /** A long value is echoed cut short. */
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
+/** What each field accepts, as the messages say it. */
+const RANGES: Record<string, string> = {
+  width: 'from 1 to 4096',
+  height: 'from 1 to 4096',
+  margin: 'from 0 to 64',
+  module_width: 'from 1 to 100',
+  page: 'from 1 to 1000000',
+  limit: 'from 1 to 100',
+};
 const NOT_DECIMAL = ['Infinity', '-Infinity', '1e400', '0x20', '1e1', ' 12', '+5', '1'.padEnd(400, '0')];
 
 t.test('should answer 400 naming the field for a number that is not finite plain decimal', async (t) => {
@@ -28,13 +37,13 @@ t.test('should answer 400 naming the field for a number that is not finite plain
       t.equal(res.statusCode, 400, url);
       t.equal(
         res.json().message,
-        `querystring.${field} must be a finite number in plain decimal digits, got ${JSON.stringify(shown(value))}`,
+        `querystring.${field} must be a whole number ${RANGES[field!]}; got ${JSON.stringify(shown(value))} (plain decimal digits only)`,
         url,
       );
     }
     const nan = await app.inject({ url: route('NaN'), headers: auth });
     t.equal(nan.statusCode, 400, route('NaN'));
-    t.match(nan.json().message, /^querystring\.\w+ must be integer$/);
+    t.match(nan.json().message, /^querystring\.\w+ must be a whole number from \d+ to \d+; got "NaN"$/);
   }
   const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
   t.same(errors, [], 'no error-level log line');
@@ -49,5 +58,5 @@ t.test('should still take plain decimal numbers in the query', async (t) => {
   t.match(jobs.json().pagination, { page: 2, limit: 5 });
   const bounds = await app.inject({ url: '/api/jobs?limit=101', headers: auth });
   t.equal(bounds.statusCode, 400);
-  t.equal(bounds.json().message, 'querystring.limit must be <= 100');
+  t.equal(bounds.json().message, 'querystring.limit must be a whole number from 1 to 100; got 101');
 });

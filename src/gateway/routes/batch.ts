@@ -1,20 +1,33 @@
-/** POST /api/barcodes/batch: up to BATCH_MAX_ITEMS codes in one call, as JSON (PNG as base64). */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+/**
+ * POST /api/barcodes/batch: up to BATCH_MAX_ITEMS codes in one call, as JSON
+ * (PNG as base64). Like the Node API's `renderBatchJson`, which it calls with
+ * the body as it came: a bad item fails alone in its result, with the Node
+ * API's message, while a bad envelope (`barcodes` not an array of 1 to
+ * BATCH_MAX_ITEMS, unknown fields, bad `options`) is a 400.
+ */
+import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import { errorResponses, HttpError } from '../errors.js';
+import { bodyValidator } from '../validation.js';
 import { BarcodeRequest, BatchOptions, JsonResults, renderBatchJson, type BatchResponseJson } from '../../lib/index.js';
 
-export const BatchBody = (maxItems: number) =>
+const body = <T extends TSchema>(maxItems: number, item: T) =>
   Type.Object(
     {
-      barcodes: Type.Array(BarcodeRequest, {
+      barcodes: Type.Array(item, {
         minItems: 1,
         maxItems,
-        description: `1 to ${maxItems} codes (BATCH_MAX_ITEMS); ids unique within the batch.`,
+        description: `1 to ${maxItems} codes (BATCH_MAX_ITEMS); ids unique within the batch. An item that breaks its schema fails alone, in its result (INVALID_REQUEST).`,
       }),
       options: Type.Optional(BatchOptions),
     },
     { additionalProperties: false },
   );
+
+/** The body as documented (OpenAPI): each item a `BarcodeRequest`. */
+export const BatchBody = (maxItems: number) => body(maxItems, BarcodeRequest);
+
+/** The body as the route checks it: each item is the library's to check. */
+export const BatchEnvelope = (maxItems: number) => body(maxItems, Type.Unknown());
 
 export interface BatchRouteOptions {
   batchMaxItems: number;
@@ -24,6 +37,7 @@ export interface BatchRouteOptions {
 class BatchTimeout extends Error {}
 
 const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) => {
+  const envelope = bodyValidator(BatchEnvelope(opts.batchMaxItems));
   app.post(
     '/barcodes/batch',
     {
@@ -32,6 +46,10 @@ const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) =>
         summary: 'Render a batch of codes; a bad item fails only its own result.',
         body: BatchBody(opts.batchMaxItems),
         response: { 200: JsonResults.batch, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
+      },
+      validatorCompiler: ({ httpPart }) => {
+        if (httpPart !== 'body') throw new Error(`POST /barcodes/batch validates no ${httpPart}`);
+        return envelope;
       },
     },
     async (request, reply) => {

@@ -243,7 +243,7 @@ export function inputContract(t: Test, h: StoreHarness): void {
         `/api/codes/${code.id}/image?width=999999`,
         `/api/codes/${code.id}/image?barcode_type=ean13`,
         `/api/codes/${code.id}/image?barcode_type=nope`,
-        `/api/codes/${code.id}/image?foreground=red`,
+        `/api/codes/${code.id}/image?foreground=reed`,
         `/api/codes/${code.id}/stats?from=%00`,
         `/api/codes/${code.id}/stats?from=${'9'.repeat(41)}`,
         `/api/codes/${code.id}/stats?from=2026-01-01&from=2026-02-01`,

@@ -2,9 +2,9 @@
 //! to a bar height, the spec's quiet zones left and right (asymmetric for
 //! EAN/UPC), and room for the human-readable text under the bars.
 use super::font::{ADVANCE, GLYPH_H};
-use super::{too_large, too_small, Layout, TextLayout};
+use super::{too_large, too_small, Extent, Layout, SizedBy, TextLayout};
 use crate::error::{CoreError, CoreResult};
-use crate::options::RenderOptions;
+use crate::options::{RenderOptions, MAX_IMAGE_PX, MAX_MODULE_PX};
 use crate::symbology::linear::Linear;
 use crate::symbology::Symbol;
 
@@ -37,11 +37,14 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             ),
         ));
     }
-    let vpad = if opts.margin == Some(0) {
-        0
-    } else {
-        VERTICAL_QUIET * scale
+    let vpad_at = |scale: u32| {
+        if opts.margin == Some(0) {
+            0
+        } else {
+            VERTICAL_QUIET * scale
+        }
     };
+    let vpad = vpad_at(scale);
     // Glyph pixel size: as large as the module width, smaller if the
     // longest run would not fit across the image.
     let widest = lin
@@ -54,11 +57,14 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
     while size > 1 && widest * ADVANCE * size > width {
         size -= 1;
     }
-    let text_h = if lin.text.is_empty() {
-        0
-    } else {
-        size * (GLYPH_H + 2)
+    let text_h_at = |size: u32| {
+        if lin.text.is_empty() {
+            0
+        } else {
+            size * (GLYPH_H + 2)
+        }
     };
+    let text_h = text_h_at(size);
     let bar_px = match opts.height {
         Some(h) => {
             let fixed = 2 * vpad + text_h;
@@ -76,7 +82,34 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         None => DEFAULT_BAR_MODULES * scale,
     };
     let height = opts.height.unwrap_or(bar_px + 2 * vpad + text_h);
-    too_large(width, height)?;
+    if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
+        // The largest module size whose image fits both ways (text at most module-sized).
+        let fit = (1..=(MAX_IMAGE_PX / tw).min(MAX_MODULE_PX))
+            .rev()
+            .find(|&m| {
+                opts.height
+                    .unwrap_or(DEFAULT_BAR_MODULES * m + 2 * vpad_at(m) + text_h_at(m))
+                    <= MAX_IMAGE_PX
+            })
+            .unwrap_or(0);
+        let by = match (opts.module_width, opts.width) {
+            (Some(_), _) => SizedBy::ModuleWidth,
+            (None, Some(_)) => SizedBy::Width,
+            // A given height leaves the width to the default module size.
+            (None, None) => SizedBy::Default,
+        };
+        too_large(
+            by,
+            scale,
+            width,
+            height,
+            &Extent {
+                cols: tw,
+                rows: None,
+                fit,
+            },
+        )?;
+    }
     let x0 = ql * scale + (width - tw * scale) / 2;
     Ok(Layout {
         width,

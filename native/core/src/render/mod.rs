@@ -125,14 +125,75 @@ pub(crate) fn too_small(opts: &RenderOptions, message: String) -> CoreError {
     CoreError::option(field, message)
 }
 
-pub(crate) fn too_large(width: u32, height: u32) -> CoreResult<()> {
-    if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
-        return Err(CoreError::option(
-            "options.module_width",
-            format!("the image would be {width}x{height} pixels; the limit is {MAX_IMAGE_PX}x{MAX_IMAGE_PX}"),
-        ));
+/// Which request option decided the image's size: an image over the limit
+/// is charged to it, or to the data when the caller gave no size at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SizedBy {
+    ModuleWidth,
+    Width,
+    Height,
+    /// The symbology's default pixels per module.
+    Default,
+}
+
+/// The symbol behind an image: its modules with the quiet zone (`rows` is
+/// `None` for linear codes, whose height is not counted in modules) and the
+/// largest pixels per module at which the image would fit, 0 when none does.
+pub(crate) struct Extent {
+    pub cols: u32,
+    pub rows: Option<u32>,
+    pub fit: u32,
+}
+
+/// Refuses an image over `MAX_IMAGE_PX` on either side, naming what the
+/// caller wrote: the size option that decided it, or else the data (a symbol
+/// too large even at one pixel per module is the data's fault whatever the
+/// options say).
+pub(crate) fn too_large(
+    by: SizedBy,
+    scale: u32,
+    width: u32,
+    height: u32,
+    ext: &Extent,
+) -> CoreResult<()> {
+    if width <= MAX_IMAGE_PX && height <= MAX_IMAGE_PX {
+        return Ok(());
     }
-    Ok(())
+    let image = format!(
+        "the image would be {width}x{height} pixels and the limit is {MAX_IMAGE_PX}x{MAX_IMAGE_PX}"
+    );
+    let modules = match ext.rows {
+        Some(rows) => format!(
+            "{}x{} modules",
+            thousands(ext.cols as usize),
+            thousands(rows as usize)
+        ),
+        None => format!("{} modules wide", thousands(ext.cols as usize)),
+    };
+    if ext.fit == 0 {
+        return Err(CoreError::DataTooLarge(format!(
+            "data is too long for one image: its symbol is {modules} with its quiet zones, and an image is at most {MAX_IMAGE_PX}x{MAX_IMAGE_PX} pixels even at 1 pixel per module; send less data"
+        )));
+    }
+    Err(match by {
+        SizedBy::ModuleWidth => CoreError::option(
+            "options.module_width",
+            format!("{image}; at most {} fits this symbol ({modules} with its quiet zones)", ext.fit),
+        ),
+        SizedBy::Width => CoreError::option(
+            "options.width",
+            format!("{image}; the height follows the symbol's shape ({modules} with its quiet zones), so give a smaller options.width or an options.height"),
+        ),
+        SizedBy::Height => CoreError::option(
+            "options.height",
+            format!("{image}; the width follows the symbol's shape ({modules} with its quiet zones), so give a smaller options.height or an options.width"),
+        ),
+        SizedBy::Default => CoreError::DataTooLarge(format!(
+            "data is too long for the default {scale} pixels per module: {image} (its symbol is {modules} with its quiet zones); set options.module_width to {}{} (or options.width to at most {MAX_IMAGE_PX}), or send less data",
+            ext.fit,
+            if ext.fit > 1 { " or less" } else { "" }
+        )),
+    })
 }
 
 fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
@@ -163,7 +224,24 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
             ),
         ));
     }
-    too_large(width, height)?;
+    let by = match (opts.module_width, opts.width, opts.height) {
+        (Some(_), _, _) => SizedBy::ModuleWidth,
+        (None, Some(_), _) => SizedBy::Width,
+        (None, None, Some(_)) => SizedBy::Height,
+        (None, None, None) => SizedBy::Default,
+    };
+    let fit = (MAX_IMAGE_PX / tw).min(MAX_IMAGE_PX / th);
+    too_large(
+        by,
+        scale,
+        width,
+        height,
+        &Extent {
+            cols: tw,
+            rows: Some(th),
+            fit,
+        },
+    )?;
     Ok(Layout {
         width,
         height,
