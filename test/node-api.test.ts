@@ -108,7 +108,7 @@ t.test('should throw a BatchcodeError with a stable code for a malformed call', 
   const many = Array.from({ length: 101 }, (_, i) => qr(String(i)));
   await t.rejects(renderBatch(many), {
     code: 'TOO_MANY_ITEMS',
-    message: 'a batch holds at most 100 items (batch_max_items), got 101',
+    message: 'a batch holds at most 100 items (batch_max_items); got 101',
   });
   await t.rejects(renderBatch([qr('a', { id: 'x' }), qr('b', { id: 'x' })]), {
     code: 'DUPLICATE_ID',
@@ -140,7 +140,10 @@ t.test('should fail only the item that breaks the schema, naming the field', asy
   const errors = res.results.map((r) => (r.success ? 'ok' : r.error.message));
   t.equal(errors.length, 8);
   t.equal(errors[0], 'ok');
-  t.equal(errors[1], 'data must be a string of at most 8192 characters; got 42 (a number)');
+  t.equal(
+    errors[1],
+    'data must be a string of at most 8192 characters or an object with exactly one of wifi, vcard, email, sms, tel, geo, event; got 42 (a number)',
+  );
   t.equal(errors[2], 'options.width must be a whole number from 1 to 4096; got 0');
   t.equal(errors[3], 'options.colour is not an accepted field');
   t.equal(errors[4], 'format must be one of "svg", "png"; got "gif"');

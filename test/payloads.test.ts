@@ -196,9 +196,9 @@ const invalid: [name: string, data: unknown, message: string][] = [
   [
     'an SSID over 32 bytes',
     { wifi: { ssid: 'é'.repeat(17) } },
-    'data.wifi.ssid must be 1 to 32 bytes of UTF-8, got 34 bytes',
+    'data.wifi.ssid must be 1 to 32 bytes of UTF-8; got 34 bytes',
   ],
-  ['an empty SSID', { wifi: { ssid: '' } }, 'data.wifi.ssid must be the network name: 1 to 32 bytes of UTF-8, got ""'],
+  ['an empty SSID', { wifi: { ssid: '' } }, 'data.wifi.ssid must be the network name: 1 to 32 bytes of UTF-8; got ""'],
   ['no SSID', { wifi: { password: 'secret123' } }, 'data.wifi.ssid is required'],
   [
     'a WPA password too short',
@@ -228,9 +228,9 @@ const invalid: [name: string, data: unknown, message: string][] = [
   [
     'an unknown security',
     { wifi: { ssid: 'Home', password: 'secret123', security: 'wpa2' } },
-    'data.wifi.security must be one of "WPA", "WEP", "SAE", "nopass", got "wpa2"',
+    'data.wifi.security must be one of "WPA", "WEP", "SAE", "nopass"; got "wpa2"',
   ],
-  ['hidden as text', { wifi: { ssid: 'Home', hidden: 'yes' } }, 'data.wifi.hidden must be true or false, got "yes"'],
+  ['hidden as text', { wifi: { ssid: 'Home', hidden: 'yes' } }, 'data.wifi.hidden must be true or false; got "yes"'],
   [
     'an unknown wifi field',
     { wifi: { ssid: 'Home', pass: 'secret123' } },
@@ -239,13 +239,13 @@ const invalid: [name: string, data: unknown, message: string][] = [
   [
     'a helper that is not an object',
     { wifi: 'Home' },
-    'data.wifi must be an object with the fields ssid, password, security, hidden, got "Home"',
+    'data.wifi must be an object with the fields ssid, password, security, hidden; got "Home"',
   ],
-  ['no helper', {}, 'data must hold exactly one of wifi, vcard, email, sms, tel, geo, event, got none'],
+  ['no helper', {}, 'data must hold exactly one of wifi, vcard, email, sms, tel, geo, event; got none'],
   [
     'two helpers',
     { tel: { number: '1' }, sms: { number: '1' } },
-    'data must hold exactly one of wifi, vcard, email, sms, tel, geo, event, got tel and sms',
+    'data must hold exactly one of wifi, vcard, email, sms, tel, geo, event; got tel and sms',
   ],
   [
     'an unknown helper',
@@ -260,12 +260,12 @@ const invalid: [name: string, data: unknown, message: string][] = [
   [
     'a card with a bad e-mail address',
     { vcard: { org: 'ACME', email: 'not an address' } },
-    'data.vcard.email must be an e-mail address such as name@example.com (ASCII), got "not an address"',
+    'data.vcard.email must be an e-mail address such as name@example.com (ASCII); got "not an address"',
   ],
   [
     'a name on two lines',
     { vcard: { given_name: 'Zoë\nSmith' } },
-    'data.vcard.given_name must be one line of text (no control characters), got "Zoë\\nSmith"',
+    'data.vcard.given_name must be one line of text (no control characters); got "Zoë\\nSmith"',
   ],
   [
     'a lone surrogate',
@@ -275,53 +275,53 @@ const invalid: [name: string, data: unknown, message: string][] = [
   [
     'a web site that is no http(s) URL',
     { vcard: { org: 'ACME', url: 'javascript:alert(1)' } },
-    'data.vcard.url must be an http(s) URL such as https://example.com, without spaces, got "javascript:alert(1)"',
+    'data.vcard.url must be an http(s) URL such as https://example.com, without spaces; got "javascript:alert(1)"',
   ],
   ['no recipient', { email: { subject: 'Hi' } }, 'data.email.to is required'],
   [
     'a phone number in words',
     { sms: { number: 'call me' } },
-    'data.sms.number must be a phone number: digits, an optional leading "+", spaces, "-", ".", "(" and ")", got "call me"',
+    'data.sms.number must be a phone number: digits, an optional leading "+", spaces, "-", ".", "(" and ")"; got "call me"',
   ],
   [
     'a latitude out of range',
     { geo: { latitude: 91, longitude: 0 } },
-    'data.geo.latitude must be a number from -90 to 90, got 91',
+    'data.geo.latitude must be a number from -90 to 90; got 91',
   ],
   [
     'a longitude as text',
     { geo: { latitude: 0, longitude: '2.3' } },
-    'data.geo.longitude must be a number from -180 to 180, got "2.3"',
+    'data.geo.longitude must be a number from -180 to 180; got "2.3"',
   ],
   [
     'a time without its offset',
     { event: { summary: 'x', start: '2025-03-01T09:00:00' } },
-    'data.event.start must be an RFC 3339 time with its offset, such as 2025-03-01T09:00:00+01:00 or 2025-03-01T08:00:00Z, or a date such as 2025-03-01 for an all-day event, got "2025-03-01T09:00:00"',
+    'data.event.start must be an RFC 3339 time with its offset, such as 2025-03-01T09:00:00+01:00 or 2025-03-01T08:00:00Z, or a date such as 2025-03-01 for an all-day event; got "2025-03-01T09:00:00"',
   ],
   [
     'a day that does not exist',
     { event: { summary: 'x', start: '2025-02-29T09:00:00Z' } },
-    'data.event.start must be a real date and time (the day from 01 to 28 in that month), got "2025-02-29T09:00:00Z"',
+    'data.event.start must be a real date and time (the day from 01 to 28 in that month); got "2025-02-29T09:00:00Z"',
   ],
   [
     'an hour out of range',
     { event: { summary: 'x', start: '2025-03-01T24:00:00Z' } },
-    'data.event.start must be a real date and time (the time from 00:00:00 to 23:59:59), got "2025-03-01T24:00:00Z"',
+    'data.event.start must be a real date and time (the time from 00:00:00 to 23:59:59); got "2025-03-01T24:00:00Z"',
   ],
   [
     'an end before the start',
     { event: { summary: 'x', start: '2025-03-01T09:00:00+01:00', end: '2025-03-01T07:59:59Z' } },
-    'data.event.end must be after start (2025-03-01T09:00:00+01:00), got "2025-03-01T07:59:59Z"',
+    'data.event.end must be after start (2025-03-01T09:00:00+01:00); got "2025-03-01T07:59:59Z"',
   ],
   [
     'an end equal to the start',
     { event: { summary: 'x', start: '2025-03-01T09:00:00+01:00', end: '2025-03-01T08:00:00Z' } },
-    'data.event.end must be after start (2025-03-01T09:00:00+01:00), got "2025-03-01T08:00:00Z"',
+    'data.event.end must be after start (2025-03-01T09:00:00+01:00); got "2025-03-01T08:00:00Z"',
   ],
   [
     'a date end for a timed start',
     { event: { summary: 'x', start: '2025-03-01T09:00:00Z', end: '2025-03-02' } },
-    'data.event.end must be a time with its offset, as start is, got "2025-03-02"',
+    'data.event.end must be a time with its offset, as start is; got "2025-03-02"',
   ],
   ['no summary', { event: { start: '2025-03-01' } }, 'data.event.summary is required'],
 ];

@@ -29,7 +29,10 @@ t.test('should name the field, what it accepts and what it got, for every kind o
     [qr({ options: { error_correction: 'X' } }), 'options.error_correction must be one of "L", "M", "Q", "H"; got "X"'],
     [qr({ barcode_type: 'qrcode' }), `barcode_type must be one of "qr", "microqr", "datamatrix"`],
     [qr({ data: 'x'.repeat(9000) }), 'data must be a string of at most 8192 characters; got 9000 characters'],
-    [qr({ data: 42 }), 'data must be a string of at most 8192 characters; got 42 (a number)'],
+    [
+      qr({ data: 42 }),
+      'data must be a string of at most 8192 characters or an object with exactly one of wifi, vcard, email, sms, tel, geo, event; got 42 (a number)',
+    ],
     [qr({ id: '' }), 'id must be a string of 1 to 128 characters; got ""'],
     [qr({ options: 'big' }), 'options must be an object; got "big" (a string)'],
     [qr({ colour: 'red' }), 'colour is not an accepted field'],

@@ -39,10 +39,10 @@ export const SQLITE_FILE = 'batchcode.db';
 
 function baseUrl(given: string | undefined, port: number): string {
   if (given === undefined) return `http://localhost:${port}/r`;
-  if (!URL.canParse(given)) throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL, got "${given}"`);
+  if (!URL.canParse(given)) throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL; got "${given}"`);
   const url = new URL(given);
   if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`PUBLIC_BASE_URL must have no query, fragment or credentials, got "${given}"`);
+    throw new ConfigError(`PUBLIC_BASE_URL must have no query, fragment or credentials; got "${given}"`);
   }
   return given.replace(/\/+$/, '');
 }

@@ -91,7 +91,7 @@ function instant(value: string | null | undefined, field: string): number | null
   if (value === undefined || value === null) return value;
   const ms = Date.parse(value);
   if (!Number.isFinite(ms))
-    throw new CodeInputError(field, `must be an RFC 3339 date and time, got "${value.slice(0, 40)}"`);
+    throw new CodeInputError(field, `must be an RFC 3339 date and time; got "${value.slice(0, 40)}"`);
   return ms;
 }
 

@@ -26,7 +26,7 @@ function instant(text: string, field: 'from' | 'to'): number {
   if (!Number.isFinite(ms) || !realDay(text)) {
     throw new CodeInputError(
       field,
-      `must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z), got "${text.slice(0, 40)}"`,
+      `must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T12:00:00Z); got "${text.slice(0, 40)}"`,
     );
   }
   return DATE.test(text) && field === 'to' ? ms + DAY_MS : ms;

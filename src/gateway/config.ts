@@ -114,7 +114,7 @@ function windowMs(value: string): number {
   const factor = UNITS[match?.[2]?.toLowerCase() || 'ms'];
   const ms = match && factor ? Math.round(Number(match[1]) * factor) : NaN;
   if (!Number.isFinite(ms) || ms < WINDOW_MIN || ms > WINDOW_MAX) {
-    throw new ConfigError(`RATE_LIMIT_WINDOW must be ${WINDOW_ACCEPTS()}, got "${value}"`);
+    throw new ConfigError(`RATE_LIMIT_WINDOW must be ${WINDOW_ACCEPTS()}; got "${value}"`);
   }
   return ms;
 }
@@ -144,7 +144,7 @@ function apiKeys(list: string | undefined, file: string | undefined): { keys: Ap
       if (/\s/.test(key)) throw new ConfigError(`API_KEYS entry ${i + 1} contains a space; keys have none`);
       if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH) {
         throw new ConfigError(
-          `API_KEYS entry ${i + 1} must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters long, got ${key.length}`,
+          `API_KEYS entry ${i + 1} must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters long; got ${key.length}`,
         );
       }
       const hash = sha256hex(key);

@@ -38,7 +38,7 @@ function secret(given: string | undefined): { secret: Buffer; generated: boolean
   if (given === undefined) return { secret: randomBytes(32), generated: true };
   if (given.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      `URL_SIGNING_SECRET must be at least ${MIN_SECRET_LENGTH} characters (e.g. from "openssl rand -base64 48"), got ${given.length}`,
+      `URL_SIGNING_SECRET must be at least ${MIN_SECRET_LENGTH} characters (e.g. from "openssl rand -base64 48"); got ${given.length}`,
     );
   }
   return { secret: Buffer.from(given, 'utf8'), generated: false };
@@ -48,7 +48,7 @@ function publicApiUrl(given: string): string {
   const url = URL.canParse(given) ? new URL(given) : undefined;
   if (!url || url.search || url.hash || url.username || url.password) {
     throw new ConfigError(
-      `PUBLIC_API_URL must be an http(s) URL without query, fragment or credentials, e.g. https://codes.example.com, got "${given}"`,
+      `PUBLIC_API_URL must be an http(s) URL without query, fragment or credentials, e.g. https://codes.example.com; got "${given}"`,
     );
   }
   return given.replace(/\/+$/, '');
@@ -66,7 +66,7 @@ function corsOrigins(given: string | undefined): string[] | '*' | null {
     const origin = URL.canParse(part) ? new URL(part).origin : 'null';
     if (origin === 'null' || origin !== part.replace(/\/$/, '').toLowerCase() || !/^https?:/.test(origin)) {
       throw new ConfigError(
-        `CORS_ORIGINS entry ${i + 1} must be an origin such as https://app.example.com (scheme, host and port only), or the whole value "*", got "${part}"`,
+        `CORS_ORIGINS entry ${i + 1} must be an origin such as https://app.example.com (scheme, host and port only), or the whole value "*"; got "${part}"`,
       );
     }
     parts[i] = origin;

@@ -54,7 +54,7 @@ function accepts(schema: VarSchema): string {
 }
 
 const problem = (name: string, schema: VarSchema, raw: string) =>
-  new ConfigError(`${name} must be ${accepts(schema)}, got "${raw}"`);
+  new ConfigError(`${name} must be ${accepts(schema)}; got "${raw}"`);
 
 /** Trimmed values; empty ones count as unset; numbers and booleans checked strictly. */
 function strictRaw(schema: TObject, env: Env): Record<string, string> {

@@ -26,6 +26,8 @@ export interface FieldSchema {
   format?: string;
   minItems?: number;
   maxItems?: number;
+  properties?: Record<string, unknown>;
+  maxProperties?: number;
 }
 
 /** Where a value came from: text in a URL (query string or path) has no type of its own. */
@@ -89,7 +91,16 @@ export function accepts(schema: FieldSchema, source: Source = {}): string {
     return values.length === 1 ? list : `one of ${list}`;
   }
   if (schema.const !== undefined) return JSON.stringify(schema.const);
-  if (schema.anyOf) return [...new Set(schema.anyOf.map((b) => accepts(b, source)))].join(' or ');
+  if (schema.anyOf) {
+    // Keywords beside anyOf (a payload object's properties) belong to its object branch.
+    const { properties, maxProperties } = schema;
+    const branches = schema.anyOf.map((b) =>
+      b.type === 'object'
+        ? { ...b, properties: { ...properties, ...b.properties }, maxProperties: b.maxProperties ?? maxProperties }
+        : b,
+    );
+    return [...new Set(branches.map((b) => accepts(b, source)))].join(' or ');
+  }
   if (schema.format === COLOUR || schema.format === BACKGROUND) {
     const transparent = schema.format === BACKGROUND ? ', or "transparent"' : '';
     return `a colour: ${COLOUR_FORMS}${transparent}${source.url ? ' (in a query string, write # as %23)' : ''}`;
@@ -103,8 +114,13 @@ export function accepts(schema: FieldSchema, source: Source = {}): string {
       return 'true or false';
     case 'null':
       return 'null';
-    case 'object':
-      return 'an object';
+    case 'object': {
+      // An object of one key among several (a payload helper) says which keys; any other is just an object.
+      const keys = Object.keys(schema.properties ?? {});
+      return schema.maxProperties === 1 && keys.length > 0
+        ? `an object with exactly one of ${keys.join(', ')}`
+        : 'an object';
+    }
     case 'array':
       return sized('an array', schema.minItems, schema.maxItems, 'item');
     case 'string': {
@@ -156,7 +172,10 @@ export function received(value: unknown, schema: FieldSchema, source: Source = {
     return `${echo(value)}${other}`;
   }
   if (Array.isArray(value)) return expected.includes('array') ? count(value.length, 'item') : 'an array';
-  if (type === 'object') return 'an object';
+  if (type === 'object') {
+    const keys = Object.keys(value as object).map((k) => echo(k));
+    return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 5).join(', ')}`;
+  }
   return `${String(value)}${other}`;
 }
 

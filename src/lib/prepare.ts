@@ -13,6 +13,9 @@ import { describeProblem, encodePayload } from './payloads/index.js';
 import { BarcodeRequest, BatchOptions, TextRequest, type BarcodeFailure, type RenderOptions } from './schema.js';
 import { batchMaxItems } from './settings.js';
 
+/** The item as given (data as text or a payload object), worded as the HTTP routes word it. */
+const checkGiven = TypeCompiler.Compile(BarcodeRequest);
+/** The item once its payload is text: what the native side receives. */
 const checkRequest = TypeCompiler.Compile(TextRequest);
 
 /**
@@ -20,11 +23,11 @@ const checkRequest = TypeCompiler.Compile(TextRequest);
  * encoded to its standard string; any other item as it is; or the payload's
  * problem, naming the field (`data.wifi.ssid must be …`).
  */
-function withPayload(item: unknown): unknown {
+function withPayload(item: unknown): { item: unknown } | { problem: string } {
   const data = (item as { data?: unknown } | null)?.data;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return item;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { item };
   const encoded = encodePayload(data);
-  return encoded.ok ? { ...(item as object), data: encoded.data } : describeProblem(encoded);
+  return encoded.ok ? { item: { ...(item as object), data: encoded.data } } : { problem: describeProblem(encoded) };
 }
 
 /** An item that failed schema validation: the message names the field. */
@@ -84,7 +87,7 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
   if (items.length > maxItems) {
     throw new BatchcodeError(
       'TOO_MANY_ITEMS',
-      `a batch holds at most ${maxItems} items (batch_max_items), got ${items.length}`,
+      `a batch holds at most ${maxItems} items (batch_max_items); got ${items.length}`,
     );
   }
   const seen = new Map<string, number>();
@@ -106,13 +109,22 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       seen.set(given, index);
     }
     ids.push(id);
+    if (!checkGiven.Check(item)) {
+      const first = checkGiven.Errors(item).First();
+      slots.push(first ? typeboxMessage(first, '', 'item') : 'item is invalid');
+      return;
+    }
     const resolved = withPayload(item);
-    const error = typeof resolved === 'string' ? resolved : schemaError(resolved);
+    if ('problem' in resolved) {
+      slots.push(resolved.problem);
+      return;
+    }
+    const error = schemaError(resolved.item);
     if (error) {
       slots.push(error);
       return;
     }
-    const req = resolved as TextRequest;
+    const req = resolved.item as TextRequest;
     slots.push(toNative.length);
     toNative.push({
       barcode_type: req.barcode_type,

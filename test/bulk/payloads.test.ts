@@ -28,8 +28,8 @@ t.test('should build wifi codes from columns, naming the row and column of a bad
   t.equal(res.statusCode, 202, res.body);
   t.same(res.json().invalid_rows, [
     { row: 4, reason: 'column password must be 8 to 63 characters, or 64 hex digits, for WPA; got 3 characters' },
-    { row: 5, reason: 'column security must be one of "WPA", "WEP", "SAE", "nopass", got "WPA2"' },
-    { row: 6, reason: 'column hidden must be true or false, got "maybe"' },
+    { row: 5, reason: 'column security must be one of "WPA", "WEP", "SAE", "nopass"; got "WPA2"' },
+    { row: 6, reason: 'column hidden must be true or false; got "maybe"' },
   ]);
   const job = await poll(app, res.json().job_id);
   t.match(job, { status: 'completed', successful: 3, failed: 3 });
@@ -67,7 +67,7 @@ t.test('should build vCards and places from columns', async (t) => {
   const res = await upload(app(), vcards, { payload: 'vcard', format: 'svg' });
   t.equal(res.statusCode, 202, res.body);
   t.same(res.json().invalid_rows, [
-    { row: 2, reason: 'column email must be an e-mail address such as name@example.com (ASCII), got "not-an-email"' },
+    { row: 2, reason: 'column email must be an e-mail address such as name@example.com (ASCII); got "not-an-email"' },
   ]);
   const job = await poll(app, res.json().job_id);
   const zip = await unzip((await get(app(), `/api/jobs/${job.job_id}/results?format=zip`)).rawPayload);
@@ -81,8 +81,8 @@ t.test('should build vCards and places from columns', async (t) => {
   const geo = await upload(app(), places, { payload: 'geo' });
   t.equal(geo.statusCode, 202, geo.body);
   t.same(geo.json().invalid_rows, [
-    { row: 2, reason: 'column latitude must be a number from -90 to 90, got 91' },
-    { row: 3, reason: 'column latitude must be a number from -90 to 90, got "north"' },
+    { row: 2, reason: 'column latitude must be a number from -90 to 90; got 91' },
+    { row: 3, reason: 'column latitude must be a number from -90 to 90; got "north"' },
   ]);
   const geoJob = await poll(app, geo.json().job_id);
   const geoZip = await unzip((await get(app(), `/api/jobs/${geoJob.job_id}/results?format=zip`)).rawPayload);

@@ -139,7 +139,10 @@ t.test('should answer 400 naming the query or body field', async (t) => {
     payload: { barcode_type: 'qr', data: 1 },
   });
   t.equal(post.statusCode, 400);
-  t.equal(post.json().message, 'body.data must be a string of at most 8192 characters; got 1 (a number)');
+  t.equal(
+    post.json().message,
+    'body.data must be a string of at most 8192 characters or an object with exactly one of wifi, vcard, email, sms, tel, geo, event; got 1 (a number)',
+  );
 });
 
 t.test('should answer 422 when the renderer refuses the data', async (t) => {

@@ -72,7 +72,7 @@ t.test('should parse rate limit windows with units', async (t) => {
 
 t.test('should reject bad values naming the variable and the range', async (t) => {
   const bad: [string, string, RegExp][] = [
-    ['PORT', '70000', /PORT must be a whole number from 0 to 65535, got "70000"/],
+    ['PORT', '70000', /PORT must be a whole number from 0 to 65535; got "70000"/],
     ['PORT', 'abc', /PORT must be a whole number from 0 to 65535/],
     ['BATCH_MAX_ITEMS', '0', /BATCH_MAX_ITEMS must be a whole number from 1 to 10000/],
     ['BATCH_TIMEOUT_MS', '-5', /BATCH_TIMEOUT_MS must be a whole number from 1 to 600000/],
@@ -80,24 +80,24 @@ t.test('should reject bad values naming the variable and the range', async (t) =
     ['RATE_LIMIT_WINDOW', 'soon', /RATE_LIMIT_WINDOW must be a duration from 1 ms to 86400000 ms/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ['REDIS_URL', 'http://x', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
-    ['TRUST_PROXY', 'maybe', /TRUST_PROXY must be one of 1, true, yes, on, 0, false, no, off, got "maybe"/],
+    ['TRUST_PROXY', 'maybe', /TRUST_PROXY must be one of 1, true, yes, on, 0, false, no, off; got "maybe"/],
     // Strict numbers: what Number() would take is not a whole number here.
-    ['BATCH_MAX_ITEMS', '0x20', /BATCH_MAX_ITEMS must be a whole number from 1 to 10000, got "0x20"/],
-    ['PORT', '1e3', /PORT must be a whole number from 0 to 65535, got "1e3"/],
+    ['BATCH_MAX_ITEMS', '0x20', /BATCH_MAX_ITEMS must be a whole number from 1 to 10000; got "0x20"/],
+    ['PORT', '1e3', /PORT must be a whole number from 0 to 65535; got "1e3"/],
     ['MAX_ROWS', '20 rows', /MAX_ROWS must be a whole number from 1 to 1000000/],
-    ['CACHE_MAX_SIZE', '-5', /CACHE_MAX_SIZE must be a whole number from 0 to 10000000, got "-5"/],
-    ['CACHE_DEFAULT_TTL', '1e20', /CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000, got "1e20"/],
+    ['CACHE_MAX_SIZE', '-5', /CACHE_MAX_SIZE must be a whole number from 0 to 10000000; got "-5"/],
+    ['CACHE_DEFAULT_TTL', '1e20', /CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000; got "1e20"/],
     ['CACHE_MAX_BYTES', 'Infinity', /CACHE_MAX_BYTES must be a whole number from 0 to 1099511627776/],
-    ['BULK_BATCH_ATTEMPTS', '99', /BULK_BATCH_ATTEMPTS must be a whole number from 1 to 20, got "99"/],
+    ['BULK_BATCH_ATTEMPTS', '99', /BULK_BATCH_ATTEMPTS must be a whole number from 1 to 20; got "99"/],
     [
       'DATABASE_URL',
       'mysql://db/x',
-      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL, got "mysql:\/\/db\/x"/,
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL; got "mysql:\/\/db\/x"/,
     ],
     ['PUBLIC_BASE_URL', 'q.example.com/r', /PUBLIC_BASE_URL must be an http\(s\) URL/],
     ['PUBLIC_BASE_URL', 'https://q.example.com/r?x=1', /PUBLIC_BASE_URL must have no query, fragment or credentials/],
     ['PUBLIC_BASE_URL', 'https://u:p@q.example.com/r', /PUBLIC_BASE_URL must have no query, fragment or credentials/],
-    ['SCAN_FLUSH_MS', '0', /SCAN_FLUSH_MS must be a whole number from 10 to 60000, got "0"/],
+    ['SCAN_FLUSH_MS', '0', /SCAN_FLUSH_MS must be a whole number from 10 to 60000; got "0"/],
     ['REDIRECT_CACHE_SIZE', '-1', /REDIRECT_CACHE_SIZE must be a whole number from 1 to 10000000/],
   ];
   for (const [name, value, message] of bad) {
@@ -127,7 +127,7 @@ t.test('should hand the Node API settings to the entry point, with their default
 });
 
 t.test('should refuse API keys shorter than 16 characters, saying the minimum', async (t) => {
-  t.throws(() => loadConfig({ API_KEYS: 'k' }), /API_KEYS entry 1 must be 16 to 512 characters long, got 1/);
+  t.throws(() => loadConfig({ API_KEYS: 'k' }), /API_KEYS entry 1 must be 16 to 512 characters long; got 1/);
   t.throws(() => loadConfig({ API_KEYS: `${KEY},short-key` }), /API_KEYS entry 2 must be 16 to 512/);
   t.equal(loadConfig({ API_KEYS: 'x'.repeat(16) }).apiKeys.length, 1);
 });

@@ -56,7 +56,7 @@ t.test('should refuse to start with a bad setting, naming it', async (t) => {
   t.teardown(s.cleanup);
   const [code] = await once(s.proc, 'exit');
   t.equal(code, 1);
-  t.match(s.output(), /BATCH_MAX_ITEMS must be a whole number from 1 to 10000, got "0"/);
+  t.match(s.output(), /BATCH_MAX_ITEMS must be a whole number from 1 to 10000; got "0"/);
 });
 
 t.test('should write the scans it buffered when stopped with SIGTERM', async (t) => {

@@ -260,7 +260,7 @@ t.test('should refuse to sign what it cannot serve', async (t) => {
   for (const expires_in of [59, 30 * 86_400 + 1]) {
     const res = await sign(app, { barcode_type: 'qr', data: 'x', expires_in });
     t.equal(res.statusCode, 400, `expires_in ${expires_in}`);
-    t.match(res.json().message, /^body\.expires_in must be [<>]= (60|2592000)$/);
+    t.equal(res.json().message, `body.expires_in must be a whole number from 60 to 2592000; got ${expires_in}`);
   }
 
   const bad = { barcode_type: 'ean13', data: '12345abc' };
@@ -294,7 +294,7 @@ t.test('should refuse a short URL_SIGNING_SECRET without printing it', async (t)
   const attempt = () => loadConfig({ API_KEYS: KEY, URL_SIGNING_SECRET: 'short-secret' });
   t.throws(attempt, ConfigError);
   t.throws(attempt, {
-    message: 'URL_SIGNING_SECRET must be at least 32 characters (e.g. from "openssl rand -base64 48"), got 12',
+    message: 'URL_SIGNING_SECRET must be at least 32 characters (e.g. from "openssl rand -base64 48"); got 12',
   });
   t.throws(() => loadConfig({ API_KEYS: KEY, PUBLIC_API_URL: 'https://x.example.com/?a=1' }), {
     message: /^PUBLIC_API_URL must be an http\(s\) URL without query, fragment or credentials/,

@@ -41,10 +41,10 @@ async function start(entry: 'server' | 'worker', env: NodeJS.ProcessEnv) {
 }
 
 const cases: [string, string, string][] = [
-  ['BATCH_MAX_ITEMS', '20000', 'BATCH_MAX_ITEMS must be a whole number from 1 to 10000, got "20000"'],
-  ['CACHE_MAX_SIZE', '-5', 'CACHE_MAX_SIZE must be a whole number from 0 to 10000000, got "-5"'],
-  ['CACHE_MAX_BYTES', '1.5', 'CACHE_MAX_BYTES must be a whole number from 0 to 1099511627776, got "1.5"'],
-  ['CACHE_DEFAULT_TTL', '1e9', 'CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000, got "1e9"'],
+  ['BATCH_MAX_ITEMS', '20000', 'BATCH_MAX_ITEMS must be a whole number from 1 to 10000; got "20000"'],
+  ['CACHE_MAX_SIZE', '-5', 'CACHE_MAX_SIZE must be a whole number from 0 to 10000000; got "-5"'],
+  ['CACHE_MAX_BYTES', '1.5', 'CACHE_MAX_BYTES must be a whole number from 0 to 1099511627776; got "1.5"'],
+  ['CACHE_DEFAULT_TTL', '1e9', 'CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000; got "1e9"'],
 ];
 
 for (const [name, value, message] of cases) {

@@ -47,7 +47,10 @@ t.test('should word query, body and path errors as the Node API does, under the 
       { barcode_type: 'qr', data: 'a', options: { margin: 'x' } },
       'options.margin must be a whole number from 0 to 64; got "x" (a string)',
     ],
-    [{ barcode_type: 'qr', data: 1 }, 'data must be a string of at most 8192 characters; got 1 (a number)'],
+    [
+      { barcode_type: 'qr', data: 1 },
+      'data must be a string of at most 8192 characters or an object with exactly one of wifi, vcard, email, sms, tel, geo, event; got 1 (a number)',
+    ],
     [
       { barcode_type: 'qr', data: 'a', options: { foreground: 'reed' } },
       `options.foreground must be ${FORMS}; got "reed"`,

@@ -9,7 +9,7 @@ import { Type, type TString } from '@sinclair/typebox';
 /**
  * A problem with one field of a payload: `field` is its name inside the
  * helper's object (`ssid`), `problem` the rest of the sentence
- * (`must be 1 to 32 bytes of UTF-8, got 40 bytes`).
+ * (`must be 1 to 32 bytes of UTF-8; got 40 bytes`).
  */
 export class PayloadError extends Error {
   constructor(

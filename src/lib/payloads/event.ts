@@ -47,7 +47,7 @@ function parse(field: 'start' | 'end', text: string): Instant {
     text,
   );
   const bad = (why: string) =>
-    new PayloadError(field, `must be a real date and time (${why}), got ${JSON.stringify(text)}`);
+    new PayloadError(field, `must be a real date and time (${why}); got ${JSON.stringify(text)}`);
   if (!m) throw bad('RFC 3339');
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (year < 1900) throw bad('the year from 1900');
@@ -87,11 +87,11 @@ export function encodeEvent(p: EventPayload): string {
     if (end.dateOnly !== start.dateOnly) {
       throw new PayloadError(
         'end',
-        `must be ${start.dateOnly ? 'a date, as start is' : 'a time with its offset, as start is'}, got ${JSON.stringify(p.end)}`,
+        `must be ${start.dateOnly ? 'a date, as start is' : 'a time with its offset, as start is'}; got ${JSON.stringify(p.end)}`,
       );
     }
     if (end.ms <= start.ms) {
-      throw new PayloadError('end', `must be after start (${p.start}), got ${JSON.stringify(p.end)}`);
+      throw new PayloadError('end', `must be after start (${p.start}); got ${JSON.stringify(p.end)}`);
     }
     out.push(format('end', end));
   }

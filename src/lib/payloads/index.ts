@@ -92,11 +92,11 @@ function schemaProblem(kind: PayloadKind, e: ValueError): PayloadError {
   if (e.type === ValueErrorType.ObjectAdditionalProperties) {
     return new PayloadError(field, `is not a field of ${kind}; its fields are ${allowed}`);
   }
-  if (!field) return new PayloadError('', `must be an object with the fields ${allowed}, got ${shown(e.value)}`);
+  if (!field) return new PayloadError('', `must be an object with the fields ${allowed}; got ${shown(e.value)}`);
   // A schema's own pattern or length message is replaced by what the field accepts.
   const shownValue =
     e.type === ValueErrorType.StringMaxLength ? `${(e.value as string).length} characters` : shown(e.value);
-  return new PayloadError(field, `must be ${accepts(e.schema)}, got ${shownValue}`);
+  return new PayloadError(field, `must be ${accepts(e.schema)}; got ${shownValue}`);
 }
 
 /** Every string of a checked payload must be well-formed UTF-16: UTF-8 cannot carry a lone surrogate. */
@@ -115,7 +115,7 @@ export interface PayloadProblem {
   kind?: PayloadKind;
   /** The field inside the helper's object (`ssid`); '' for the object itself. */
   field: string;
-  /** The rest of the sentence: `must be …, got …`, `is required`. */
+  /** The rest of the sentence: `must be …; got …`, `is required`. */
   problem: string;
 }
 
@@ -158,7 +158,7 @@ export function encodePayload(data: object): Encoded {
   }
   if (keys.length !== 1) {
     const got = keys.length ? keys.join(' and ') : 'none';
-    return { ok: false, field: '', problem: `must hold exactly one of ${KINDS_TEXT}, got ${got}` };
+    return { ok: false, field: '', problem: `must hold exactly one of ${KINDS_TEXT}; got ${got}` };
   }
   const kind = keys[0] as PayloadKind;
   return encodeKind(kind, (data as Record<string, unknown>)[kind]);

@@ -75,7 +75,7 @@ function checkPassword(security: string, password: string): void {
 
 export function encodeWifi(p: WifiPayload): string {
   const bytes = utf8Length(p.ssid);
-  if (bytes > 32) throw new PayloadError('ssid', `must be 1 to 32 bytes of UTF-8, got ${bytes} bytes`);
+  if (bytes > 32) throw new PayloadError('ssid', `must be 1 to 32 bytes of UTF-8; got ${bytes} bytes`);
   const password = p.password ?? '';
   const security = p.security ?? (password ? 'WPA' : 'nopass');
   checkPassword(security, password);
