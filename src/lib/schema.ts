@@ -147,7 +147,10 @@ export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnT
     total_time_ms: Type.Number(),
     average_time_ms: Type.Number(),
   });
-  const batch = Type.Object({ success: Type.Boolean(), results: Type.Array(result), summary });
+  const batch = Type.Object(
+    { success: Type.Boolean(), results: Type.Array(result), summary },
+    { description: 'One result per item, in order: a bad item fails alone; success is true when every item rendered.' },
+  );
   return { success, failure, result, summary, batch };
 };
 
