@@ -31,13 +31,19 @@ interface Walked {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const spellings = new WeakMap<Walked, Map<string, string>>();
+
 /** The schema's own spelling of `s`, or `s` when it spells no name like it. */
 function canonical(schema: Walked, s: string): string {
-  const lower = s.toLowerCase();
-  for (const branch of schema.anyOf ?? []) {
-    if (typeof branch.const === 'string' && branch.const.toLowerCase() === lower) return branch.const;
+  let names = spellings.get(schema);
+  if (!names) {
+    names = new Map();
+    for (const branch of schema.anyOf ?? []) {
+      if (typeof branch.const === 'string') names.set(branch.const.toLowerCase(), branch.const);
+    }
+    spellings.set(schema, names);
   }
-  return s;
+  return names.get(s.toLowerCase()) ?? s;
 }
 
 /**
@@ -47,6 +53,28 @@ function canonical(schema: Walked, s: string): string {
  */
 export function canonicalCase<T>(value: T, schema: TSchema): T {
   return walk(value, schema as Walked) as T;
+}
+
+/** Per schema, the properties (its own and its union variants') that can hold a case-insensitive name. */
+const plans = new WeakMap<Walked, [string, Walked][]>();
+
+/** Whether `schema` can hold a case-insensitive name anywhere below it. */
+function holdsNames(schema: Walked): boolean {
+  if (schema[CASE_INSENSITIVE]) return true;
+  if (schema.items && holdsNames(schema.items)) return true;
+  const nested = [...Object.values(schema.properties ?? {}), ...(schema.anyOf ?? [])];
+  return nested.some(holdsNames);
+}
+
+// Worked out once per schema: the hot path (every item of every batch) then visits only what can change.
+function planOf(schema: Walked): [string, Walked][] {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const all = [schema.properties ?? {}, ...(schema.anyOf ?? []).map((b) => b.properties ?? {})];
+    plan = all.flatMap((props) => Object.entries(props).filter(([, sub]) => holdsNames(sub)));
+    plans.set(schema, plan);
+  }
+  return plan;
 }
 
 function walk(value: unknown, schema: Walked): unknown {
@@ -59,16 +87,11 @@ function walk(value: unknown, schema: Walked): unknown {
   }
   if (!isObject(value)) return value;
   let out: Record<string, unknown> | undefined;
-  const visit = (properties: Record<string, Walked>) => {
-    for (const [key, sub] of Object.entries(properties)) {
-      if (!Object.hasOwn(value, key)) continue;
-      const before = (out ?? value)[key];
-      const after = walk(before, sub);
-      if (after !== before) (out ??= { ...value })[key] = after;
-    }
-  };
-  if (schema.properties) visit(schema.properties);
-  // Objects among a union's variants (e.g. structured data): each variant's names.
-  for (const branch of schema.anyOf ?? []) if (branch.properties) visit(branch.properties);
+  for (const [key, sub] of planOf(schema)) {
+    if (!Object.hasOwn(value, key)) continue;
+    const before = (out ?? value)[key];
+    const after = walk(before, sub);
+    if (after !== before) (out ??= { ...value })[key] = after;
+  }
   return out ?? value;
 }

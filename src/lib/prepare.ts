@@ -109,7 +109,8 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       seen.set(given, index);
     }
     ids.push(id);
-    if (!checkGiven.Check(item)) {
+    // Text data is checked once, below, as the native side takes it; a payload object is checked as given first.
+    if (typeof (item as { data?: unknown } | null)?.data !== 'string' && !checkGiven.Check(item)) {
       const first = checkGiven.Errors(item).First();
       slots.push(first ? typeboxMessage(first, '', 'item') : 'item is invalid');
       return;
