@@ -5,6 +5,7 @@
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { batchMaxItems, checkBatch, type BarcodeRequest, type PayloadKind } from '../lib/index.js';
 import type { LinkMaker } from './dynamic.js';
@@ -22,11 +23,15 @@ import {
   type InputRow,
 } from './rows.js';
 import { DirectItem, type InvalidRow } from './schema.js';
+import { delimiterName, sniffCsv, type CsvLayout } from './sniff.js';
 
 export interface Ingested {
   columns: string[];
   total_rows: number;
   invalid_rows: InvalidRow[];
+  /** CSV uploads: how the file was read. */
+  encoding?: string;
+  delimiter?: string;
 }
 
 interface NewLink {
@@ -68,7 +73,12 @@ class RowWriter {
         `too many columns: row ${this.total} has ${cells.length} cells; at most ${MAX_COLUMNS}`,
       );
     }
-    this.pending.push(checkRow(this.total, cells, this.cols, this.defaults, this.names));
+    const row = checkRow(this.total, cells, this.cols, this.defaults, this.names);
+    const width = this.cols.names.length;
+    if (!row.e && cells.slice(width).some((c) => c.trim() !== '')) {
+      row.e = `row ${this.total} has ${cells.length} cells but the header has ${width} columns: quote cells that hold the delimiter, or add the missing column names`;
+    }
+    this.pending.push(row);
     if (this.pending.length >= batchMaxItems()) await this.flush();
   }
 
@@ -149,6 +159,7 @@ class RowWriter {
     if (!this.out.closed) await once(this.out, 'close');
     if (this.error) throw this.error;
     if (this.total === 0) throw new BulkInputError('invalid', 'no rows: the input has no data rows');
+    if (this.invalid.length === this.total) throw new BulkInputError('invalid', nothingRenders(this.invalid));
     return { columns: this.cols.names, total_rows: this.total, invalid_rows: this.invalid };
   }
 
@@ -157,11 +168,27 @@ class RowWriter {
   }
 }
 
+/** Why a job none of whose rows can render is refused: its distinct reasons, with counts and first rows. */
+function nothingRenders(invalid: InvalidRow[]): string {
+  const reasons = new Map<string, number[]>();
+  for (const { row, reason } of invalid) {
+    const rows = reasons.get(reason);
+    if (rows) rows.push(row);
+    else reasons.set(reason, [row]);
+  }
+  const shown = [...reasons].slice(0, 3).map(([reason, rows]) => {
+    const where = rows.length === 1 ? `row ${rows[0]}` : `${rows.length} rows, from row ${rows[0]}`;
+    return `${where}: ${reason}`;
+  });
+  const more = reasons.size > 3 ? `; and ${reasons.size - 3} other reasons` : '';
+  return `no row can be rendered, so no job was made: ${shown.join('; ')}${more}`;
+}
+
 /**
  * The header's columns, checked: at most MAX_COLUMNS, one of them destination_url (or data, for
  * static jobs), or those a payload helper requires.
  */
-function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind): Columns {
+function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind, layout?: CsvLayout): Columns {
   if (header.length > MAX_COLUMNS) {
     throw new BulkInputError(
       'invalid',
@@ -169,31 +196,89 @@ function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind
     );
   }
   const cols = mapColumns(header);
+  const seen = new Map<string, number>();
+  cols.names.forEach((name, i) => {
+    const key = name.toLowerCase();
+    const before = seen.get(key);
+    if (before !== undefined && name !== '') {
+      throw new BulkInputError(
+        'invalid',
+        `duplicate column: "${name.slice(0, 40)}" is column ${before + 1} and column ${i + 1} of the header; name each column once`,
+      );
+    }
+    seen.set(key, i);
+  });
   if (payload) {
     const problem = payloadHeaderProblem(payload, cols.names);
     if (problem) throw new BulkInputError('invalid', problem);
     return cols;
   }
   if (dynamic && cols.url === undefined) {
-    throw new BulkInputError('invalid', 'missing column: a dynamic job needs a destination_url column');
+    throw new BulkInputError(
+      'invalid',
+      `missing column: a dynamic job needs a destination_url column${found(cols, layout)}`,
+    );
   }
   if (cols.url === undefined && cols.data === undefined) {
-    throw new BulkInputError('invalid', 'missing column: the header must name a destination_url (or data) column');
+    throw new BulkInputError(
+      'invalid',
+      `missing column: the header must name a destination_url (or data) column${found(cols, layout)}`,
+    );
   }
   return cols;
 }
 
-/** Parses the CSV at `csvPath` into `outPath`. */
+/** Columns people give links under, which the header must call destination_url. */
+const LINK_LIKE = new Set(['url', 'link', 'links', 'website', 'href', 'destination', 'target', 'uri', 'address']);
+
+/** What the header holds, as the missing-column message echoes it: the columns, the delimiter, a likely rename. */
+function found(cols: Columns, layout?: CsvLayout): string {
+  const shown = cols.names.slice(0, 8).map((n) => JSON.stringify(n.slice(0, 40)));
+  const more = cols.names.length > 8 ? `, … (${cols.names.length} columns)` : '';
+  const read = layout ? ` (read as ${layout.encoding}, delimiter ${delimiterName(layout.delimiter)})` : '';
+  const link = cols.names.find((n) => LINK_LIKE.has(n.toLowerCase()));
+  const rename = link ? `; rename "${link}" to destination_url` : '';
+  const single =
+    layout && cols.names.length === 1 && /[,;\t|]/.test(cols.names[0] ?? '')
+      ? '; the header is one column: if the file uses another delimiter, give it as options.delimiter'
+      : '';
+  return `; the header found is ${shown.join(', ')}${more}${read}${rename}${single}`;
+}
+
+/** Text in `encoding` as UTF-8 strings, for the parser. */
+function decoding(encoding: string): Transform {
+  const decoder = new TextDecoder(encoding);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode());
+    },
+  });
+}
+
+/** Parses the CSV at `csvPath` into `outPath`; its encoding and delimiter as `given`, else detected. */
 export async function ingestCsv(
   csvPath: string,
   outPath: string,
   defaults: Defaults,
   maxRows: number,
   links?: LinkMaker,
+  given: Partial<CsvLayout> = {},
 ): Promise<Ingested> {
+  const layout = await sniffCsv(csvPath, given);
   const source = createReadStream(csvPath);
-  const parser = source.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 1024 * 1024 }),
+  // UTF-8 goes to the parser as bytes (it drops the BOM); any other encoding is decoded first.
+  const text = layout.encoding === 'utf-8' ? source : source.pipe(decoding(layout.encoding));
+  const parser = text.pipe(
+    parse({
+      bom: true,
+      delimiter: layout.delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: 1024 * 1024,
+    }),
   );
   let writer: RowWriter | undefined;
   try {
@@ -201,7 +286,7 @@ export async function ingestCsv(
       if (!writer) {
         writer = new RowWriter(
           outPath,
-          headerColumns(record, links !== undefined, defaults.payload),
+          headerColumns(record, links !== undefined, defaults.payload, layout),
           defaults,
           maxRows,
           links,
@@ -213,11 +298,12 @@ export async function ingestCsv(
     if (!writer) {
       throw new BulkInputError('invalid', 'empty file: the CSV needs a header row with a destination_url column');
     }
-    return await writer.finish();
+    return { ...(await writer.finish()), ...layout };
   } catch (err) {
     writer?.destroy();
-    source.unpipe(parser);
+    text.unpipe(parser);
     source.destroy();
+    if (text !== source) text.destroy();
     parser.on('error', () => undefined);
     parser.destroy();
     if (err instanceof BulkInputError) throw err;

@@ -1,6 +1,8 @@
 /** Request and response shapes of the bulk and job endpoints (the public contract). */
+import { CSV_DELIMITERS, CSV_ENCODINGS } from './sniff.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Pagination } from '../infra/paging.js';
+import { names } from '../lib/case.js';
 import { PAYLOAD_KINDS } from '../lib/payloads/index.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
 import { JobError } from './failure.js';
@@ -26,6 +28,18 @@ export const BulkOptions = Type.Object(
     format: Type.Optional(Format),
     design: Type.Optional(RenderOptions),
     batchSize: Type.Optional(Type.Integer({ minimum: MIN_BATCH, maximum: MAX_BATCH, default: DEFAULT_BATCH })),
+    encoding: Type.Optional(
+      names(
+        CSV_ENCODINGS,
+        'CSV uploads: the text encoding. Default: from the BOM, else UTF-8 when the file is valid UTF-8, else windows-1252 (Excel\'s "CSV" on Windows).',
+      ),
+    ),
+    delimiter: Type.Optional(
+      Type.Union(
+        CSV_DELIMITERS.map((d) => Type.Literal(d)),
+        { description: 'CSV uploads: the cell delimiter. Default: the one the header line uses most (, ; tab |).' },
+      ),
+    ),
     payload: Type.Optional(
       Type.Union(
         PAYLOAD_KINDS.map((k) => Type.Literal(k)),
@@ -63,45 +77,72 @@ export const DirectBody = Type.Object(
 );
 export type DirectBody = Static<typeof DirectBody>;
 
+/**
+ * The upload's multipart form, for the OpenAPI document (so Swagger UI can send it); the form itself
+ * is read as a stream by the gateway's multipart reader, never validated as a body.
+ */
+export const UploadForm = Type.Object(
+  {
+    file: Type.String({ format: 'binary', description: 'The CSV file (UTF-8, Windows-1252 or UTF-16; , ; tab or |).' }),
+    options: Type.Optional(
+      Type.String({
+        description: 'The job options as JSON text (or a JSON file), e.g. {"format":"svg","barcode_type":"qr"}.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const InvalidRow = Type.Object({ row: Type.Integer(), reason: Type.String() });
 export type InvalidRow = Static<typeof InvalidRow>;
 
-export const Accepted = Type.Object({
-  job_id: Type.String(),
-  status: Type.Literal('queued'),
-  total_rows: Type.Integer(),
-  invalid_rows: Type.Array(InvalidRow),
-});
+export const Accepted = Type.Object(
+  {
+    job_id: Type.String(),
+    status: Type.Literal('queued'),
+    total_rows: Type.Integer(),
+    invalid_rows: Type.Array(InvalidRow),
+    encoding: Type.Optional(Type.String({ description: 'CSV uploads: the encoding the file was read in.' })),
+    delimiter: Type.Optional(Type.String({ description: 'CSV uploads: the cell delimiter used.' })),
+  },
+  { description: 'The job was accepted and queued; rows refused at upload are listed in invalid_rows.' },
+);
 export type Accepted = Static<typeof Accepted>;
 
-export const JobView = Type.Object({
-  job_id: Type.String(),
-  status: JobStatus,
-  total_rows: Type.Integer(),
-  processed: Type.Integer(),
-  successful: Type.Integer(),
-  failed: Type.Integer(),
-  progress: Type.Integer({ description: 'Percent of rows processed, 0..100.' }),
-  created_at: Type.String(),
-  started_at: Type.Union([Type.String(), Type.Null()]),
-  finished_at: Type.Union([Type.String(), Type.Null()]),
-  error: Type.Optional(JobError),
-  partial: Type.Optional(
-    Type.Literal(true, {
-      description:
-        'The job stopped (cancelled or failed) after rendering some rows: its results hold those `processed` rows only.',
-    }),
-  ),
-  warning: Type.Optional(
-    Type.String({ description: 'Why a queued or processing job may not move, e.g. no worker is running.' }),
-  ),
-});
+export const JobView = Type.Object(
+  {
+    job_id: Type.String(),
+    status: JobStatus,
+    total_rows: Type.Integer(),
+    processed: Type.Integer(),
+    successful: Type.Integer(),
+    failed: Type.Integer(),
+    progress: Type.Integer({ description: 'Percent of rows processed, 0..100.' }),
+    created_at: Type.String(),
+    started_at: Type.Union([Type.String(), Type.Null()]),
+    finished_at: Type.Union([Type.String(), Type.Null()]),
+    error: Type.Optional(JobError),
+    partial: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'The job stopped (cancelled or failed) after rendering some rows: its results hold those `processed` rows only.',
+      }),
+    ),
+    warning: Type.Optional(
+      Type.String({ description: 'Why a queued or processing job may not move, e.g. no worker is running.' }),
+    ),
+  },
+  { description: 'A bulk job: its state, counts and timing.' },
+);
 export type JobView = Static<typeof JobView>;
 
-export const JobList = Type.Object({
-  jobs: Type.Array(JobView),
-  pagination: Pagination,
-});
+export const JobList = Type.Object(
+  {
+    jobs: Type.Array(JobView),
+    pagination: Pagination,
+  },
+  { description: 'One page of the jobs of this API key, newest first.' },
+);
 export type JobList = Static<typeof JobList>;
 
 export const ListQuery = Type.Object({
@@ -125,29 +166,35 @@ export const ResultsQuery = Type.Object({
   ),
 });
 
-export const Stats = Type.Object({
-  jobs: Type.Object(
-    Object.fromEntries(JOB_STATUSES.map((s) => [s, Type.Integer()])) as Record<
-      JobStatus,
-      ReturnType<typeof Type.Integer>
-    >,
-  ),
-  total_jobs: Type.Integer(),
-  codes_rendered: Type.Integer(),
-  failures: Type.Integer(),
-  average_ms_per_code: Type.Number(),
-  queue_depth: Type.Integer({ description: 'Jobs waiting or running, all callers.' }),
-  workers: Type.Integer({
-    description: `Live workers: worker processes seen in the last ${WORKER_STALE_MS / 1000} s (Redis mode), or 1, the gateway itself.`,
-  }),
-});
+export const Stats = Type.Object(
+  {
+    jobs: Type.Object(
+      Object.fromEntries(JOB_STATUSES.map((s) => [s, Type.Integer()])) as Record<
+        JobStatus,
+        ReturnType<typeof Type.Integer>
+      >,
+    ),
+    total_jobs: Type.Integer(),
+    codes_rendered: Type.Integer(),
+    failures: Type.Integer(),
+    average_ms_per_code: Type.Number(),
+    queue_depth: Type.Integer({ description: 'Jobs waiting or running, all callers.' }),
+    workers: Type.Integer({
+      description: `Live workers: worker processes seen in the last ${WORKER_STALE_MS / 1000} s (Redis mode), or 1, the gateway itself.`,
+    }),
+  },
+  { description: 'Job counts by state for this API key, and the workers serving the queue.' },
+);
 export type Stats = Static<typeof Stats>;
 
 /** The answer to POST /api/jobs/:id/retry: the new job, made of the old one's failed and unprocessed rows. */
-export const Retried = Type.Object({
-  job_id: Type.String(),
-  status: Type.Literal('queued'),
-  total_rows: Type.Integer(),
-  retry_of: Type.String({ description: 'The job whose rows are retried.' }),
-});
+export const Retried = Type.Object(
+  {
+    job_id: Type.String(),
+    status: Type.Literal('queued'),
+    total_rows: Type.Integer(),
+    retry_of: Type.String({ description: 'The job whose rows are retried.' }),
+  },
+  { description: 'A new job, queued with the rows of the old one that did not render.' },
+);
 export type Retried = Static<typeof Retried>;

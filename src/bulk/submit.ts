@@ -37,7 +37,15 @@ export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveC
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
     const links = linkMaker(deps, options, owner, id);
-    const ingested = await ingestCsv(upload, join(dir, files.input), defaults(options), deps.config.maxRows, links);
+    const layout = { encoding: options.encoding, delimiter: options.delimiter };
+    const ingested = await ingestCsv(
+      upload,
+      join(dir, files.input),
+      defaults(options),
+      deps.config.maxRows,
+      links,
+      layout,
+    );
     await rm(upload, { force: true });
     return { options, ingested };
   });
@@ -88,7 +96,11 @@ async function staged(
       finished_at: null,
     });
     await queue.enqueue({ job_id: id, owner, input: inputRef(config.dataDir, id) });
-    return { job_id: id, status: 'queued', total_rows: ingested.total_rows, invalid_rows: ingested.invalid_rows };
+    const { total_rows, invalid_rows, encoding, delimiter } = ingested;
+    const accepted: Accepted = { job_id: id, status: 'queued', total_rows, invalid_rows };
+    if (encoding) accepted.encoding = encoding;
+    if (delimiter) accepted.delimiter = delimiter;
+    return accepted;
   } catch (err) {
     if (moved) {
       await store.remove(id).catch(() => undefined);

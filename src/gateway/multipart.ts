@@ -20,7 +20,7 @@ const MAX_FIELD_BYTES = 64 * 1024;
 export { multipart };
 
 export function multipartOptions(maxUploadBytes: number): FastifyMultipartOptions {
-  return { limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES, parts: 20 } };
+  return { limits: { fileSize: maxUploadBytes, files: 2, fields: 10, fieldSize: MAX_FIELD_BYTES, parts: 20 } };
 }
 
 /** The whole body's cap: the file's limit plus the slack. */
@@ -33,6 +33,24 @@ export function refuseDeclaredLength(request: FastifyRequest, cap: number, maxUp
 }
 
 const invalid = (message: string) => new BulkInputError('invalid', message);
+
+/** The form fields an upload has: the CSV, and its options as JSON text or a JSON file. */
+const FIELDS = ['file', 'options'];
+
+/** An `options` part sent as a file, read whole up to the field limit. */
+async function optionsFile(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FIELD_BYTES) {
+      stream.resume();
+      throw invalid(`options is too long: at most ${MAX_FIELD_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
  * Writes the "file" part to `csvPath` and returns the "options" field's text.
@@ -66,10 +84,26 @@ export async function receiveCsv(
     let gotFile = false;
     try {
       for await (const part of request.parts()) {
+        if (part.type === 'file' && part.fieldname === 'options') {
+          // curl -F options=@opts.json sends the options as a file part.
+          options = await optionsFile(part.file);
+          continue;
+        }
+        if (!FIELDS.includes(part.fieldname)) {
+          if (part.type === 'file') part.file.resume();
+          throw invalid(
+            `unknown form field "${part.fieldname.slice(0, 40)}": the fields are "file" (the CSV) and "options" (JSON); ` +
+              `settings go inside options, e.g. -F 'options={"format":"svg"}'`,
+          );
+        }
         if (part.type === 'file') {
           if (part.fieldname !== 'file') {
             part.file.resume();
             throw invalid(`unexpected file field "${part.fieldname}": send the CSV as "file"`);
+          }
+          if (gotFile) {
+            part.file.resume();
+            throw invalid('send one CSV per upload, as "file"');
           }
           gotFile = true;
           file = part.file;
@@ -86,7 +120,8 @@ export async function receiveCsv(
       const code = (err as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw uploadTooLarge(maxUploadBytes);
       if (code === 'FST_INVALID_JSON_FIELD_ERROR') throw invalid('options must be a JSON object');
-      if (code === 'FST_FILES_LIMIT') throw invalid('send exactly one file, as "file"');
+      if (code === 'FST_FILES_LIMIT')
+        throw invalid('send one CSV, as "file" (and the options as text or a JSON file, as "options")');
       throw invalid(`malformed or truncated multipart body: ${(err as Error).message}`);
     }
     if (!gotFile) throw invalid('missing file: send the CSV as the multipart field "file"');

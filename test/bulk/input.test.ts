@@ -34,7 +34,7 @@ t.test('should refuse a header wider than MAX_COLUMNS at once', async (t) => {
   t.equal(row.statusCode, 400, row.body);
   t.equal(row.json().message, `too many columns: row 2 has ${MAX_COLUMNS + 1} cells; at most ${MAX_COLUMNS}`);
 
-  const atLimit = `destination_url${',c'.repeat(MAX_COLUMNS - 1)}\nhttps://example.com/1\n`;
+  const atLimit = `destination_url${Array.from({ length: MAX_COLUMNS - 1 }, (_, i) => `,c${i}`).join('')}\nhttps://example.com/1\n`;
   t.equal((await upload(app(), atLimit)).statusCode, 202, `${MAX_COLUMNS} columns are fine`);
 });
 
@@ -60,7 +60,7 @@ t.test('should ask the core whether each row fits its symbology, listing the row
   t.match(job, { status: 'completed', successful: 2, failed: 3 });
 });
 
-t.test("should keep a ragged row's cells in the results with the added columns under their header", async (t) => {
+t.test("should keep a ragged row's cells in the results, and fail a row with cells past the header", async (t) => {
   const csv =
     'destination_url,title,extra\n' +
     'https://example.com/short,Short\n' +
@@ -68,17 +68,21 @@ t.test("should keep a ragged row's cells in the results with the added columns u
     'https://example.com/even,Even,e\n';
   const res = await upload(app(), csv);
   t.equal(res.statusCode, 202, res.body);
+  const extra =
+    'row 2 has 5 cells but the header has 3 columns: quote cells that hold the delimiter, or add the missing column names';
+  t.same(res.json().invalid_rows, [{ row: 2, reason: extra }], 'cells past the header are reported, not dropped');
   const job = await poll(app, res.json().job_id);
-  t.match(job, { status: 'completed', successful: 3 });
+  t.match(job, { status: 'completed', successful: 2, failed: 1 });
   const rows = parseCsv((await get(app(), `/api/jobs/${job.job_id}/results`)).body);
   t.same(rows, [
     ['destination_url', 'title', 'extra', 'row', 'filename', 'status', 'error'],
     ['https://example.com/short', 'Short', '', '1', 'Short.png', 'success', ''],
-    ['https://example.com/long', 'Long', 'e1', '2', 'Long.png', 'success', '', 'e2', 'e3'],
+    ['https://example.com/long', 'Long', 'e1', '2', '', 'failed', extra, 'e2', 'e3'],
     ['https://example.com/even', 'Even', 'e', '3', 'Even.png', 'success', ''],
   ]);
   const zip = await unzip((await get(app(), `/api/jobs/${job.job_id}/results?format=zip`)).rawPayload);
-  t.equal(await decode(zip.get('Long.png')!), 'https://example.com/long');
+  t.equal(await decode(zip.get('Short.png')!), 'https://example.com/short');
+  t.notOk(zip.has('Long.png'), 'the failed row has no image');
 });
 
 t.test('should refuse unknown fields in a direct request, naming them', async (t) => {

@@ -81,7 +81,8 @@ t.test('should take names in any case and CSS colour names in the options, and r
 });
 
 t.test('should say design.width, not options.width, for a design that cannot render', async (t) => {
-  const res = await upload(app(), 'data\nhello\n', { design: { width: 20 } });
+  // A Micro QR row fits 20 pixels, so the job is taken; a job none of whose rows fits is refused whole.
+  const res = await upload(app(), 'data,barcode_type\nhello,\n1,microqr\n', { design: { width: 20 } });
   t.equal(res.statusCode, 202, res.body);
   const reason =
     'design.width: 20x20 pixels is too small: this symbol is 29x29 modules with its quiet zone, so it needs at least 29x29 pixels';
@@ -90,7 +91,9 @@ t.test('should say design.width, not options.width, for a design that cannot ren
   const rows = parseCsv((await get(app(), `/api/jobs/${job.job_id}/results`)).body);
   t.ok(rows[1]?.includes(reason), 'the results CSV gives the same reason');
 
-  const long = await upload(app(), `data,barcode_type\n${'a'.repeat(250)},code128\n`, { design: { module_width: 2 } });
+  const long = await upload(app(), `data,barcode_type\n${'a'.repeat(250)},code128\nshort,code128\n`, {
+    design: { module_width: 2 },
+  });
   t.equal(long.statusCode, 202, long.body);
   t.same(long.json().invalid_rows, [
     {

@@ -89,6 +89,13 @@ const errors: FastifyPluginAsync = async (app) => {
       return reply.code(500).send(errorBody(500, 'Internal Server Error'));
     }
     if (status >= 500) request.log.warn({ statusCode: status, reason: error.message }, 'request refused');
+    if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      // A route that reads something else than JSON says what, in its config.
+      const given = JSON.stringify(String(request.headers['content-type'] ?? 'none').slice(0, 60));
+      const hint = (request.routeOptions.config as { mediaTypeHint?: string } | undefined)?.mediaTypeHint;
+      const message = hint ?? 'this route reads JSON: send Content-Type: application/json';
+      return reply.code(415).send(errorBody(415, `${message}; got Content-Type ${given}`));
+    }
     return reply.code(status).send(errorBody(status, error.message));
   });
 

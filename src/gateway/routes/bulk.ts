@@ -7,6 +7,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { BulkConfig } from '../../bulk/config.js';
 import {
   Accepted,
+  UploadForm,
   DEFAULT_RESULT_FORMAT,
   DirectBody,
   JobList,
@@ -22,6 +23,11 @@ import { bulkHttpError } from '../bulk-errors.js';
 import { errorResponses, HttpError } from '../errors.js';
 import { ownerOf } from '../plugins/auth.js';
 import { bodyCap, multipart, multipartOptions, receiveCsv, refuseDeclaredLength } from '../multipart.js';
+
+/** What the upload route reads, for a client that sent something else (and for Fastify's own 415). */
+const SEND_MULTIPART =
+  'send multipart/form-data with the CSV as "file" and optional JSON "options", e.g. ' +
+  `curl -H "x-api-key: $KEY" -F file=@rows.csv -F 'options={"format":"svg"}' …/api/bulk/upload`;
 
 export interface BulkRoutesOptions {
   config: BulkConfig;
@@ -55,15 +61,19 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         tags: ['bulk'],
         summary: 'Queue a job from a CSV file (multipart field "file", optional JSON field "options").',
         consumes: ['multipart/form-data'],
+        body: UploadForm,
         response: { 202: Accepted, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
       },
       onRequest: async (request) =>
         refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
+      config: { mediaTypeHint: SEND_MULTIPART },
+      // The body schema documents the form; the multipart reader checks the form as it streams it.
+      validatorCompiler: () => () => true,
     },
     async (request, reply) => {
       const who = ownerOf(request);
       if (!request.isMultipart()) {
-        throw new HttpError(415, 'send multipart/form-data with the CSV as "file" and optional JSON "options"');
+        throw new HttpError(415, SEND_MULTIPART);
       }
       const accepted = await service.submitCsv(who, (path) => receiveCsv(request, path, config.maxUploadBytes));
       return reply.code(202).send(accepted);
@@ -215,7 +225,10 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         summary: 'Delete a job, its record and its files (a running job is cancelled first).',
         params: JobParams,
         response: {
-          200: Type.Object({ job_id: Type.String(), deleted: Type.Literal(true) }),
+          200: Type.Object(
+            { job_id: Type.String(), deleted: Type.Literal(true) },
+            { description: 'The job and its files are gone.' },
+          ),
           ...errorResponses(401, 404, 429, 500, 503),
         },
       },
