@@ -19,7 +19,7 @@ import { files, inputRef, jobDir, tmpRoot } from './paths.js';
 import { countedBatches } from './results.js';
 import type { InputRow } from './rows.js';
 import type { Retried } from './schema.js';
-import { ACTIVE } from './store.js';
+import { ACTIVE, queuedRecord } from './store.js';
 
 export async function retryJob(deps: BulkDeps, owner: string, id: string): Promise<Retried> {
   const { config, store, queue } = deps;
@@ -67,19 +67,7 @@ export async function retryJob(deps: BulkDeps, owner: string, id: string): Promi
     await writeFile(join(staging, files.spec), JSON.stringify({ ...spec, total_rows: total }));
     await rename(staging, final);
     moved = true;
-    await store.create({
-      job_id: newId,
-      owner,
-      status: 'queued',
-      total_rows: total,
-      processed: 0,
-      successful: 0,
-      failed: 0,
-      render_ms: 0,
-      created_at: new Date().toISOString(),
-      started_at: null,
-      finished_at: null,
-    });
+    await store.create(queuedRecord(newId, owner, total));
     await queue.enqueue({ job_id: newId, owner, input: inputRef(config.dataDir, newId) });
     return { job_id: newId, status: 'queued', total_rows: total, retry_of: rec.job_id };
   } catch (err) {

@@ -26,6 +26,23 @@ export interface JobRecord {
   error?: JobError | string;
 }
 
+/** The record of a job just made: queued, nothing counted yet. */
+export function queuedRecord(job_id: string, owner: string, total_rows: number): JobRecord {
+  return {
+    job_id,
+    owner,
+    status: 'queued',
+    total_rows,
+    processed: 0,
+    successful: 0,
+    failed: 0,
+    render_ms: 0,
+    created_at: new Date().toISOString(),
+    started_at: null,
+    finished_at: null,
+  };
+}
+
 export type Progress = Pick<JobRecord, 'processed' | 'successful' | 'failed' | 'render_ms'>;
 export type StatusPatch = Partial<Pick<JobRecord, 'started_at' | 'finished_at'>> & {
   status: JobStatus;

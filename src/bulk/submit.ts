@@ -15,6 +15,7 @@ import { defaults, parseOptions, specOf } from './options.js';
 import { files, inputRef, jobDir, tmpRoot } from './paths.js';
 import type { Accepted, BulkOptions, DirectBody } from './schema.js';
 import type { JobSpec } from './spec.js';
+import { queuedRecord } from './store.js';
 
 /**
  * Receives an upload: writes the CSV file to `csvPath` and returns the raw
@@ -82,19 +83,7 @@ async function staged(
     await writeFile(join(staging, files.spec), JSON.stringify(spec));
     await rename(staging, final);
     moved = true;
-    await store.create({
-      job_id: id,
-      owner,
-      status: 'queued',
-      total_rows: ingested.total_rows,
-      processed: 0,
-      successful: 0,
-      failed: 0,
-      render_ms: 0,
-      created_at: new Date().toISOString(),
-      started_at: null,
-      finished_at: null,
-    });
+    await store.create(queuedRecord(id, owner, ingested.total_rows));
     await queue.enqueue({ job_id: id, owner, input: inputRef(config.dataDir, id) });
     const { total_rows, invalid_rows, encoding, delimiter } = ingested;
     const accepted: Accepted = { job_id: id, status: 'queued', total_rows, invalid_rows };
