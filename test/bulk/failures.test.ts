@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadBulkConfig } from '../../src/bulk/config.js';
 import { JOB_ERRORS } from '../../src/bulk/failure.js';
-import { view } from '../../src/bulk/store.js';
+import { queuedRecord, view } from '../../src/bulk/store.js';
 import { startWorker } from '../../src/bulk/worker.js';
 import { csvRows, get, harness, KEY, parseCsv, poll, upload } from '../helpers/bulk.js';
 
@@ -77,17 +77,8 @@ t.test('should serve the rows a failed job rendered, and refuse to retry it once
 
 t.test('should not show the raw text of a failure recorded before error codes', async (t) => {
   const rec = {
-    job_id: '55555555-5555-4555-8555-555555555555',
-    owner: 'k',
+    ...queuedRecord('55555555-5555-4555-8555-555555555555', 'k', 1),
     status: 'failed' as const,
-    total_rows: 1,
-    processed: 0,
-    successful: 0,
-    failed: 0,
-    render_ms: 0,
-    created_at: new Date().toISOString(),
-    started_at: null,
-    finished_at: null,
     error: "ENOENT: no such file or directory, open '/data/jobs/x/spec.json'",
   };
   t.same(view(rec).error, { code: 'INTERNAL', message: JOB_ERRORS.INTERNAL });
