@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Lint rules, and the layer rules of src/: lib ← infra ← bulk, codes ← gateway ← bin, each folder importing
+ * Lint rules, and the layer rules of src/: lib ← infra ← bulk, codes ← gateway ← cli ← bin, each folder importing
  * only the ones before it; bulk and codes are two domains that do not import each other (bulk declares the
  * port it needs of codes in src/bulk/dynamic.ts, and the gateway passes the code service in).
  * `no-restricted-imports` does not merge options across config blocks, so each folder's block repeats the rule that applies everywhere (nothing imports src/bin), which is all src/gateway needs.
@@ -96,6 +96,20 @@ export default defineConfig(
       {
         group: ['fastify', 'fastify-plugin', '@fastify/*'],
         message: 'src/codes is domain code: no Fastify.',
+      },
+    ),
+  },
+  {
+    files: ['src/cli/**'],
+    rules: restrict(
+      {
+        regex: '^(\\.\\./)+(gateway|codes)(/|$)',
+        message:
+          'src/cli renders through src/bulk and src/lib; it starts the gateway with import() in `serve` alone, so other commands load no server.',
+      },
+      {
+        group: ['fastify', 'fastify-plugin', '@fastify/*', 'bullmq', 'ioredis'],
+        message: 'src/cli loads no server package: `render` and `bulk` start fast and need no Redis.',
       },
     ),
   },

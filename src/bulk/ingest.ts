@@ -1,13 +1,12 @@
 /**
- * Turns an upload into input.ndjson, one checked row a line, streaming:
- * a CSV file (csv-parse: BOM, CRLF or LF, quoted fields) or the items of a
- * direct JSON request. Limits raise a `BulkInputError`.
+ * Checks an input row by row, streaming, and hands the checked rows on a
+ * chunk at a time: a job's upload (CSV, Excel, JSON or NDJSON, see sources/)
+ * or the items of a direct JSON request become input.ndjson, one row a line;
+ * the CLI renders them as they come. Limits raise a `BulkInputError`.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Transform } from 'node:stream';
-import { parse } from 'csv-parse';
-import { batchMaxItems, checkBatch, type BarcodeRequest, type PayloadKind } from '../lib/index.js';
+import { batchMaxItems, checkBatch, type BarcodeRequest } from '../lib/index.js';
 import type { LinkMaker } from './dynamic.js';
 import { inDesignWords } from './design.js';
 import { BulkInputError } from './errors.js';
@@ -23,15 +22,29 @@ import {
   type InputRow,
 } from './rows.js';
 import { DirectItem, type InvalidRow } from './schema.js';
-import { delimiterName, sniffCsv, type CsvLayout } from './sniff.js';
+import { delimiterName } from './sources/csv-layout.js';
+import { openInput, XLSX_INFLATE_RATIO, type InputChoices, type InputInfo, type RecordSource } from './sources/index.js';
+import { bindTemplate } from './template.js';
 
 export interface Ingested {
   columns: string[];
   total_rows: number;
   invalid_rows: InvalidRow[];
-  /** CSV uploads: how the file was read. */
-  encoding?: string;
-  delimiter?: string;
+  /** File inputs: how the file was read. */
+  info?: InputInfo;
+}
+
+/** Where checked rows go, a chunk at a time, in row order. */
+export type RowSink = (rows: InputRow[]) => Promise<void>;
+
+export interface CheckOptions {
+  maxRows: number;
+  /** Dynamic jobs: how each valid row's code is made. */
+  links?: LinkMaker;
+  /** Refuse the input when no row can render (a job of nothing); the CLI reports such rows instead. */
+  refuseUnrenderable?: boolean;
+  /** Told the header's columns before the first rows reach the sink. */
+  onHeader?: (columns: string[]) => void;
 }
 
 interface NewLink {
@@ -40,26 +53,24 @@ interface NewLink {
   title: string;
 }
 
-class RowWriter {
-  private readonly out: WriteStream;
+class RowChecker {
   private readonly names = new NameAllocator();
   readonly invalid: InvalidRow[] = [];
   total = 0;
-  /** Rows waiting for the core's check, written in order once it has answered. */
+  /** Rows waiting for the core's check, handed on in order once it has answered. */
   private pending: InputRow[] = [];
+  private readonly maxRows: number;
+  private readonly links: LinkMaker | undefined;
 
   constructor(
-    path: string,
     private readonly cols: Columns,
     private readonly defaults: Defaults,
-    private readonly maxRows: number,
-    private readonly links?: LinkMaker,
+    private readonly sink: RowSink,
+    private readonly opts: CheckOptions,
   ) {
-    this.out = createWriteStream(path);
-    this.out.on('error', (err) => (this.error ??= err));
+    this.maxRows = opts.maxRows;
+    this.links = opts.links;
   }
-
-  private error: Error | undefined;
 
   /** Blank CSV lines (",,,") are skipped; a blank direct item is an invalid row. */
   async add(cells: string[], skipBlank = true): Promise<void> {
@@ -82,7 +93,7 @@ class RowWriter {
     if (this.pending.length >= batchMaxItems()) await this.flush();
   }
 
-  /** Asks the core whether each pending row's data fits its symbology, then writes the rows. */
+  /** Asks the core whether each pending row's data fits its symbology, then hands the rows on. */
   private async flush(): Promise<void> {
     const rows = this.pending;
     this.pending = [];
@@ -104,10 +115,8 @@ class RowWriter {
         toCheck.filter((r) => !r.e),
         links,
       );
-    for (const row of rows) {
-      if (row.e) this.invalid.push({ row: row.r, reason: row.e });
-      if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
-    }
+    for (const row of rows) if (row.e) this.invalid.push({ row: row.r, reason: row.e });
+    await this.sink(rows);
   }
 
   /**
@@ -120,8 +129,8 @@ class RowWriter {
     const maxTitle = codes.maxTitleLength;
     const out = new Map<number, NewLink>();
     for (const row of rows) {
-      // The destination is the destination_url cell alone: a `data` cell is no link.
-      const destination = cell(row.c, this.cols.url);
+      // The destination is the destination_url cell alone (a `data` cell is no link), or the data template's text.
+      const destination = this.defaults.dataTemplate ? row.d : cell(row.c, this.cols.url);
       const title = cell(row.c, this.cols.title);
       const problem = destination ? codes.destinationProblem(destination) : 'is empty';
       if (problem) row.e = `destination_url ${problem}`;
@@ -155,17 +164,33 @@ class RowWriter {
 
   async finish(): Promise<Ingested> {
     await this.flush();
-    this.out.end();
-    if (!this.out.closed) await once(this.out, 'close');
-    if (this.error) throw this.error;
     if (this.total === 0) throw new BulkInputError('invalid', 'no rows: the input has no data rows');
-    if (this.invalid.length === this.total) throw new BulkInputError('invalid', nothingRenders(this.invalid));
+    if (this.opts.refuseUnrenderable !== false && this.invalid.length === this.total) {
+      throw new BulkInputError('invalid', nothingRenders(this.invalid));
+    }
     return { columns: this.cols.names, total_rows: this.total, invalid_rows: this.invalid };
   }
+}
 
-  destroy(): void {
-    this.out.destroy();
-  }
+/** A sink writing each row as a line of JSON to `path`; `close` flushes it and reports a write error. */
+function ndjsonFile(path: string): { sink: RowSink; close(): Promise<void>; destroy(): void } {
+  const out = createWriteStream(path);
+  let error: Error | undefined;
+  out.on('error', (err) => (error ??= err));
+  return {
+    async sink(rows) {
+      for (const row of rows) {
+        if (error) throw error;
+        if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+      }
+    },
+    async close() {
+      out.end();
+      if (!out.closed) await once(out, 'close');
+      if (error) throw error;
+    },
+    destroy: () => out.destroy(),
+  };
 }
 
 /** Why a job none of whose rows can render is refused: its distinct reasons, with counts and first rows. */
@@ -188,7 +213,7 @@ function nothingRenders(invalid: InvalidRow[]): string {
  * The header's columns, checked: at most MAX_COLUMNS, one of them destination_url (or data, for
  * static jobs), or those a payload helper requires.
  */
-function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind, layout?: CsvLayout): Columns {
+function headerColumns(header: string[], dynamic: boolean, defaults: Defaults, info?: InputInfo): Columns {
   if (header.length > MAX_COLUMNS) {
     throw new BulkInputError(
       'invalid',
@@ -208,11 +233,17 @@ function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind
     }
     seen.set(key, i);
   });
-  if (payload) {
-    const problem = payloadHeaderProblem(payload, cols.names);
+  if (defaults.filenameTemplate) cols.filenameTemplateAt = bindTemplate(defaults.filenameTemplate, cols.names);
+  if (defaults.payload) {
+    const problem = payloadHeaderProblem(defaults.payload, cols.names);
     if (problem) throw new BulkInputError('invalid', problem);
     return cols;
   }
+  if (defaults.dataTemplate) {
+    cols.dataTemplateAt = bindTemplate(defaults.dataTemplate, cols.names);
+    return cols;
+  }
+  const layout = info?.input_format === 'csv' ? info : undefined;
   if (dynamic && cols.url === undefined) {
     throw new BulkInputError(
       'invalid',
@@ -232,10 +263,10 @@ function headerColumns(header: string[], dynamic: boolean, payload?: PayloadKind
 const LINK_LIKE = new Set(['url', 'link', 'links', 'website', 'href', 'destination', 'target', 'uri', 'address']);
 
 /** What the header holds, as the missing-column message echoes it: the columns, the delimiter, a likely rename. */
-function found(cols: Columns, layout?: CsvLayout): string {
+function found(cols: Columns, layout?: InputInfo): string {
   const shown = cols.names.slice(0, 8).map((n) => JSON.stringify(n.slice(0, 40)));
   const more = cols.names.length > 8 ? `, … (${cols.names.length} columns)` : '';
-  const read = layout ? ` (read as ${layout.encoding}, delimiter ${delimiterName(layout.delimiter)})` : '';
+  const read = layout ? ` (read as ${layout.encoding}, delimiter ${delimiterName(layout.delimiter!)})` : '';
   const link = cols.names.find((n) => LINK_LIKE.has(n.toLowerCase()));
   const rename = link ? `; rename "${link}" to destination_url` : '';
   const single =
@@ -245,69 +276,50 @@ function found(cols: Columns, layout?: CsvLayout): string {
   return `; the header found is ${shown.join(', ')}${more}${read}${rename}${single}`;
 }
 
-/** Text in `encoding` as UTF-8 strings, for the parser. */
-function decoding(encoding: string): Transform {
-  const decoder = new TextDecoder(encoding);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, decoder.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, decoder.decode());
-    },
-  });
+/**
+ * Checks every record of `source` (the header first) and hands the rows to
+ * `sink`. Stops reading at the first refusal; the source closes its file.
+ */
+export async function checkRecords(
+  source: RecordSource,
+  info: InputInfo,
+  defaults: Defaults,
+  sink: RowSink,
+  opts: CheckOptions,
+): Promise<Ingested> {
+  let checker: RowChecker | undefined;
+  for await (const record of source.records) {
+    if (!checker) {
+      const cols = headerColumns(record, opts.links !== undefined, defaults, info);
+      opts.onHeader?.(cols.names);
+      checker = new RowChecker(cols, defaults, sink, opts);
+      continue;
+    }
+    await checker.add(record);
+  }
+  if (!checker) {
+    throw new BulkInputError('invalid', 'empty file: the input needs a header row with a destination_url column');
+  }
+  return { ...(await checker.finish()), info };
 }
 
-/** Parses the CSV at `csvPath` into `outPath`; its encoding and delimiter as `given`, else detected. */
-export async function ingestCsv(
-  csvPath: string,
+/** A job's upload at `path` checked into `outPath`; its layout as `given`, else detected. */
+export async function ingestFile(
+  path: string,
   outPath: string,
   defaults: Defaults,
-  maxRows: number,
-  links?: LinkMaker,
-  given: Partial<CsvLayout> = {},
+  opts: CheckOptions & { maxUploadBytes: number },
+  given: InputChoices = {},
 ): Promise<Ingested> {
-  const layout = await sniffCsv(csvPath, given);
-  const source = createReadStream(csvPath);
-  // UTF-8 goes to the parser as bytes (it drops the BOM); any other encoding is decoded first.
-  const text = layout.encoding === 'utf-8' ? source : source.pipe(decoding(layout.encoding));
-  const parser = text.pipe(
-    parse({
-      bom: true,
-      delimiter: layout.delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: 1024 * 1024,
-    }),
-  );
-  let writer: RowWriter | undefined;
+  const { source, info } = await openInput(path, given, opts.maxUploadBytes * XLSX_INFLATE_RATIO);
+  const out = ndjsonFile(outPath);
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (!writer) {
-        writer = new RowWriter(
-          outPath,
-          headerColumns(record, links !== undefined, defaults.payload, layout),
-          defaults,
-          maxRows,
-          links,
-        );
-        continue;
-      }
-      await writer.add(record);
-    }
-    if (!writer) {
-      throw new BulkInputError('invalid', 'empty file: the CSV needs a header row with a destination_url column');
-    }
-    return { ...(await writer.finish()), ...layout };
+    const ingested = await checkRecords(source, info, defaults, out.sink, opts);
+    await out.close();
+    return ingested;
   } catch (err) {
-    writer?.destroy();
-    text.unpipe(parser);
-    source.destroy();
-    if (text !== source) text.destroy();
-    parser.on('error', () => undefined);
-    parser.destroy();
-    if (err instanceof BulkInputError) throw err;
-    throw new BulkInputError('invalid', `malformed CSV: ${(err as Error).message}`);
+    out.destroy();
+    throw err;
   }
 }
 
@@ -318,24 +330,26 @@ export async function ingestItems(
   items: DirectItem[],
   outPath: string,
   defaults: Defaults,
-  maxRows: number,
-  links?: LinkMaker,
+  opts: CheckOptions,
 ): Promise<Ingested> {
-  if (items.length > maxRows) {
-    throw new BulkInputError('invalid', `too many rows: at most ${maxRows} qr_codes per job (MAX_ROWS)`);
+  if (items.length > opts.maxRows) {
+    throw new BulkInputError('invalid', `too many rows: at most ${opts.maxRows} qr_codes per job (MAX_ROWS)`);
   }
   const used = DIRECT_FIELDS.filter((f) => f === 'destination_url' || items.some((i) => i[f] !== undefined));
-  const writer = new RowWriter(outPath, headerColumns(used, links !== undefined), defaults, maxRows, links);
+  const out = ndjsonFile(outPath);
   try {
+    const checker = new RowChecker(headerColumns(used, opts.links !== undefined, defaults), defaults, out.sink, opts);
     for (const item of items) {
-      await writer.add(
+      await checker.add(
         used.map((f) => item[f] ?? ''),
         false,
       );
     }
-    return await writer.finish();
+    const ingested = await checker.finish();
+    await out.close();
+    return ingested;
   } catch (err) {
-    writer.destroy();
+    out.destroy();
     throw err;
   }
 }

@@ -6,6 +6,7 @@ import { BulkInputError } from './errors.js';
 import type { Defaults } from './rows.js';
 import { BulkOptions, DEFAULT_BATCH } from './schema.js';
 import type { JobSpec } from './spec.js';
+import { compileTemplate } from './template.js';
 
 const check = TypeCompiler.Compile(BulkOptions);
 
@@ -30,18 +31,29 @@ export function parseOptions(raw: unknown): BulkOptions {
     const first = check.Errors(value).First();
     throw new BulkInputError('invalid', first ? typeboxMessage(first, 'options', 'options') : NOT_AN_OBJECT);
   }
-  if ((value as BulkOptions).payload && (value as BulkOptions).type === 'dynamic') {
+  const options = value as BulkOptions;
+  if (options.payload && options.type === 'dynamic') {
     throw new BulkInputError(
       'invalid',
       'options.payload: a dynamic job encodes short links; payload helpers are for static jobs',
     );
   }
-  return value;
+  if (options.payload && options.data_template) {
+    throw new BulkInputError(
+      'invalid',
+      'options.data_template and options.payload both build the data: give one of them',
+    );
+  }
+  // Compiled now, so that a bad template is refused before any file is read.
+  defaults(options);
+  return options;
 }
 
 export function defaults(o: BulkOptions): Defaults {
   const d: Defaults = { barcode_type: o.barcode_type ?? 'qr', format: o.format ?? 'png', design: o.design };
   if (o.payload) d.payload = o.payload;
+  if (o.data_template) d.dataTemplate = compileTemplate(o.data_template, 'data_template');
+  if (o.filename_template) d.filenameTemplate = compileTemplate(o.filename_template, 'filename_template');
   return d;
 }
 

@@ -14,6 +14,7 @@ import {
   type RenderOptions,
 } from '../lib/index.js';
 import type { NameAllocator } from './filenames.js';
+import { fillTemplate, type Template } from './template.js';
 
 export interface Defaults {
   barcode_type: string;
@@ -21,6 +22,9 @@ export interface Defaults {
   design: RenderOptions | undefined;
   /** Each row's data is built by this payload helper from the columns named after its fields. */
   payload?: PayloadKind;
+  /** Each row's data (a dynamic job's destination) and file name, filled from its columns. */
+  dataTemplate?: Template;
+  filenameTemplate?: Template;
 }
 
 /** A row as stored in input.ndjson (short keys: 10,000 of them per job). */
@@ -62,6 +66,9 @@ export interface Columns {
   filename?: number;
   barcode_type?: number;
   format?: number;
+  /** Where the templates' columns are (bindTemplate), when the job has templates. */
+  dataTemplateAt?: number[];
+  filenameTemplateAt?: number[];
 }
 
 export function mapColumns(header: string[]): Columns {
@@ -90,14 +97,23 @@ export function checkRow(
   names: NameAllocator,
 ): InputRow {
   const payload = defaults.payload ? payloadRow(defaults.payload, cols.names, cells) : undefined;
-  const url = payload ? '' : cell(cells, cols.url);
-  const data = payload ? payload.data : url || cell(cells, cols.data);
+  const filled = defaults.dataTemplate
+    ? fillTemplate(defaults.dataTemplate, cols.dataTemplateAt!, cols.names, cells)
+    : undefined;
+  const named = defaults.filenameTemplate
+    ? fillTemplate(defaults.filenameTemplate, cols.filenameTemplateAt!, cols.names, cells)
+    : undefined;
+  const url = payload || filled ? '' : cell(cells, cols.url);
+  const data = payload ? payload.data : filled ? ('text' in filled ? filled.text : '') : url || cell(cells, cols.data);
   const type = cell(cells, cols.barcode_type).toLowerCase() || defaults.barcode_type;
   const fmt = cell(cells, cols.format).toLowerCase() || defaults.format;
   const f: 'png' | 'svg' = fmt === 'svg' ? 'svg' : 'png';
-  const n = names.allocate(cell(cells, cols.filename) || cell(cells, cols.title), `row-${r}`, f);
+  const stem = named && 'text' in named ? named.text : cell(cells, cols.filename) || cell(cells, cols.title);
+  const n = names.allocate(stem, `row-${r}`, f);
   const row: InputRow = { r, c: cells, d: data, t: type, f, n };
   if (payload?.error) row.e = payload.error;
+  else if (filled && 'error' in filled) row.e = filled.error;
+  else if (named && 'error' in named) row.e = named.error;
   else if (!data) row.e = cols.url !== undefined ? 'destination_url is empty' : 'data is empty';
   else if (url && !isHttpUrl(url)) row.e = 'destination_url is not a valid http(s) URL';
   else if (!(BARCODE_TYPES as readonly string[]).includes(type)) {

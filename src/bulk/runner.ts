@@ -12,9 +12,7 @@ import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { retry } from '../infra/retry.js';
-import { batchMaxItems, renderBatch } from '../lib/index.js';
-import type { BarcodeRequest } from '../lib/schema.js';
-import { inDesignWords } from './design.js';
+import { renderRows } from './render-rows.js';
 import { batchFile, doneBatches, readSummary, writeBatch, type BatchSummary } from './batches.js';
 import { csvLine, resultHeader } from './csvout.js';
 import { files, jobDir } from './paths.js';
@@ -34,59 +32,14 @@ export interface RunContext {
 export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'gone' | 'stopped';
 
 async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; csv: string; summary: BatchSummary }> {
-  const ok = rows.filter((r) => !r.e);
-  const outcomes = new Map<number, { bytes?: Buffer; error?: string }>();
-  let render_ms = 0;
-  // A job's batch may be larger than one renderBatch call takes (the Node API's setting).
-  const callMax = batchMaxItems();
-  for (let i = 0; i < ok.length; i += callMax) {
-    const chunk = ok.slice(i, i + callMax);
-    const items: BarcodeRequest[] = chunk.map((r) => ({
-      id: String(r.r),
-      barcode_type: r.t as BarcodeRequest['barcode_type'],
-      data: r.d,
-      format: r.f,
-    }));
-    if (spec.design) for (const item of items) item.options = spec.design;
-    const res = await renderBatch(items);
-    render_ms += res.summary.total_time_ms;
-    for (const result of res.results) {
-      const r = Number(result.id);
-      if (!result.success) outcomes.set(r, { error: `${result.error.code}: ${inDesignWords(result.error.message)}` });
-      else outcomes.set(r, { bytes: result.png ?? Buffer.from(result.svg ?? '', 'utf8') });
-    }
-  }
-  const parts: Buffer[] = [];
-  const summary: BatchSummary = { successful: 0, failed: 0, render_ms, images: [] };
+  const out = await renderRows(rows, spec);
+  const summary: BatchSummary = { successful: out.successful, failed: out.failed, render_ms: out.render_ms, images: [] };
   let offset = 0;
-  let csv = '';
-  // The added columns stay under their header whatever the row's length: a short row gets empty
-  // cells up to the header's width (at most MAX_COLUMNS, so the report grows by a bounded amount),
-  // and the cells of a long row past the header follow the added columns, so nothing is lost.
-  const width = spec.columns.length;
-  const aligned = (cells: string[], added: string[]) =>
-    csvLine([
-      ...cells.slice(0, width),
-      ...Array<string>(Math.max(0, width - cells.length)).fill(''),
-      ...added,
-      ...cells.slice(width),
-    ]);
-  for (const row of rows) {
-    const out = row.e ? { error: row.e } : (outcomes.get(row.r) ?? { error: 'INTERNAL: no result' });
-    // A dynamic row's code exists whether or not its image rendered: the report says which it is.
-    const link = spec.dynamic ? [row.i ?? '', row.u ?? ''] : [];
-    if (out.bytes) {
-      parts.push(out.bytes);
-      summary.images.push([row.n, offset, out.bytes.length]);
-      offset += out.bytes.length;
-      summary.successful++;
-      csv += aligned(row.c, [String(row.r), row.n, 'success', '', ...link]);
-    } else {
-      summary.failed++;
-      csv += aligned(row.c, [String(row.r), '', 'failed', out.error ?? '', ...link]);
-    }
+  for (const { name, bytes } of out.images) {
+    summary.images.push([name, offset, bytes.length]);
+    offset += bytes.length;
   }
-  return { bin: Buffer.concat(parts), csv, summary };
+  return { bin: Buffer.concat(out.images.map((i) => i.bytes)), csv: out.csv, summary };
 }
 
 /** Batches of parsed input rows, `size` at a time; batches in `skip` are counted, not parsed. */

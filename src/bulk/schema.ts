@@ -1,5 +1,6 @@
 /** Request and response shapes of the bulk and job endpoints (the public contract). */
-import { CSV_DELIMITERS, CSV_ENCODINGS } from './sniff.js';
+import { CSV_DELIMITERS, CSV_ENCODINGS } from './sources/csv-layout.js';
+import { INPUT_FORMATS } from './sources/detect.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Pagination } from '../infra/paging.js';
 import { names } from '../lib/case.js';
@@ -13,6 +14,8 @@ export const JobStatus = Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)));
 export type JobStatus = Static<typeof JobStatus>;
 
 export const MIN_BATCH = 10;
+/** Longest data or file-name template. */
+export const MAX_TEMPLATE = 2048;
 export const MAX_BATCH = 500;
 export const DEFAULT_BATCH = 100;
 
@@ -39,6 +42,27 @@ export const BulkOptions = Type.Object(
         CSV_DELIMITERS.map((d) => Type.Literal(d)),
         { description: 'CSV uploads: the cell delimiter. Default: the one the header line uses most (, ; tab |).' },
       ),
+    ),
+    sheet: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 31 }), Type.Integer({ minimum: 1, maximum: 4096 })], {
+        description: 'Excel uploads: the sheet to read, by name or number (1 = the first). Default: the first sheet.',
+      }),
+    ),
+    data_template: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_TEMPLATE,
+        description:
+          "Each row's data (a dynamic job's destination) from its columns, e.g. \"https://shop.example.com/p/{sku}?utm_campaign={campaign}\". Values in a URL's path, query or fragment are percent-encoded; {{ and }} are literal braces; a row with an empty value is invalid.",
+      }),
+    ),
+    filename_template: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_TEMPLATE,
+        description:
+          'Each image\'s file name from its row\'s columns, e.g. "{sku}-{title}" (made safe and unique as filename cells are).',
+      }),
     ),
     payload: Type.Optional(
       Type.Union(
@@ -83,7 +107,11 @@ export type DirectBody = Static<typeof DirectBody>;
  */
 export const UploadForm = Type.Object(
   {
-    file: Type.String({ format: 'binary', description: 'The CSV file (UTF-8, Windows-1252 or UTF-16; , ; tab or |).' }),
+    file: Type.String({
+      format: 'binary',
+      description:
+        'The rows: CSV (UTF-8, Windows-1252 or UTF-16; , ; tab or |), an Excel workbook (.xlsx), a JSON array of objects, or NDJSON; told apart by content.',
+    }),
     options: Type.Optional(
       Type.String({
         description: 'The job options as JSON text (or a JSON file), e.g. {"format":"svg","barcode_type":"qr"}.',
@@ -102,8 +130,15 @@ export const Accepted = Type.Object(
     status: Type.Literal('queued'),
     total_rows: Type.Integer(),
     invalid_rows: Type.Array(InvalidRow),
+    input_format: Type.Optional(
+      Type.Union(
+        INPUT_FORMATS.map((f) => Type.Literal(f)),
+        { description: 'Uploads: what the file was read as, from its bytes (not its name).' },
+      ),
+    ),
     encoding: Type.Optional(Type.String({ description: 'CSV uploads: the encoding the file was read in.' })),
     delimiter: Type.Optional(Type.String({ description: 'CSV uploads: the cell delimiter used.' })),
+    sheet: Type.Optional(Type.String({ description: 'Excel uploads: the name of the sheet read.' })),
   },
   { description: 'The job was accepted and queued; rows refused at upload are listed in invalid_rows.' },
 );

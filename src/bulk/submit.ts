@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkDeps } from './jobs.js';
-import { ingestCsv, ingestItems, type Ingested } from './ingest.js';
+import { ingestFile, ingestItems, type Ingested } from './ingest.js';
 import type { LinkMaker } from './dynamic.js';
 import { BulkInputError } from './errors.js';
 import { defaults, parseOptions, specOf } from './options.js';
@@ -24,7 +24,8 @@ import { queuedRecord } from './store.js';
  */
 export type ReceiveCsv = (csvPath: string) => Promise<{ options?: unknown }>;
 
-const UPLOAD = 'upload.csv';
+/** The upload as received: its kind is read from its bytes, not a name. */
+const UPLOAD = 'upload';
 
 /** How a dynamic job makes its codes, or undefined for a static one. */
 function linkMaker(deps: BulkDeps, options: BulkOptions, owner: string, jobId: string): LinkMaker | undefined {
@@ -38,14 +39,13 @@ export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveC
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
     const links = linkMaker(deps, options, owner, id);
-    const layout = { encoding: options.encoding, delimiter: options.delimiter };
-    const ingested = await ingestCsv(
+    const { encoding, delimiter, sheet } = options;
+    const ingested = await ingestFile(
       upload,
       join(dir, files.input),
       defaults(options),
-      deps.config.maxRows,
-      links,
-      layout,
+      { maxRows: deps.config.maxRows, maxUploadBytes: deps.config.maxUploadBytes, ...(links ? { links } : {}) },
+      { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) },
     );
     await rm(upload, { force: true });
     return { options, ingested };
@@ -63,7 +63,8 @@ export async function submitItems(deps: BulkDeps, owner: string, body: DirectBod
   return staged(deps, owner, async (dir, id) => {
     const out = join(dir, files.input);
     const links = linkMaker(deps, options, owner, id);
-    return { options, ingested: await ingestItems(body.qr_codes, out, defaults(options), deps.config.maxRows, links) };
+    const opts = { maxRows: deps.config.maxRows, ...(links ? { links } : {}) };
+    return { options, ingested: await ingestItems(body.qr_codes, out, defaults(options), opts) };
   });
 }
 
@@ -85,11 +86,8 @@ async function staged(
     moved = true;
     await store.create(queuedRecord(id, owner, ingested.total_rows));
     await queue.enqueue({ job_id: id, owner, input: inputRef(config.dataDir, id) });
-    const { total_rows, invalid_rows, encoding, delimiter } = ingested;
-    const accepted: Accepted = { job_id: id, status: 'queued', total_rows, invalid_rows };
-    if (encoding) accepted.encoding = encoding;
-    if (delimiter) accepted.delimiter = delimiter;
-    return accepted;
+    const { total_rows, invalid_rows, info } = ingested;
+    return { job_id: id, status: 'queued', total_rows, invalid_rows, ...info };
   } catch (err) {
     if (moved) {
       await store.remove(id).catch(() => undefined);

@@ -92,12 +92,12 @@ t.test('should read a Windows-1252 file as Windows-1252, so Café stays Café', 
   );
 });
 
-t.test('should refuse a spreadsheet or archive renamed to .csv, saying what it is', async (t) => {
+t.test('should refuse a file of a kind it cannot read, whatever its name, saying what it is', async (t) => {
   const cases: [string, Buffer, string][] = [
     [
-      'xlsx',
-      Buffer.from('PK\x03\x04\x14\x00\x06\x00rest', 'latin1'),
-      'a ZIP archive, such as an Excel workbook (.xlsx)',
+      'ods',
+      Buffer.from('PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet', 'latin1'),
+      'an OpenDocument spreadsheet (.ods)',
     ],
     ['xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'a legacy Excel workbook (.xls)'],
     ['gzip', Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'a gzip archive'],
@@ -107,7 +107,7 @@ t.test('should refuse a spreadsheet or archive renamed to .csv, saying what it i
     const res = await upload(app(), bytes);
     t.equal(res.statusCode, 400, name);
     t.match(res.json().message, `the file is ${what}`, name);
-    t.match(res.json().message, 'export the sheet as "CSV UTF-8 (comma delimited)"', name);
+    t.match(res.json().message, 'send CSV, an Excel workbook (.xlsx), a JSON array of objects or NDJSON', name);
   }
 });
 

@@ -1,14 +1,13 @@
 /**
- * What an uploaded "CSV" really is, read from its bytes before any row is
- * parsed: a spreadsheet or archive under a .csv name is refused by its magic
- * bytes; the encoding is the caller's, else the BOM's, else UTF-8 when every
- * byte is valid UTF-8, else Windows-1252 (what Excel's "CSV" writes on
- * Windows); the delimiter is the caller's, else the one the header line uses
- * most, outside quotes.
+ * How a CSV file is written, read from its bytes before any row is parsed:
+ * the encoding is the caller's, else the BOM's, else UTF-8 when every byte is
+ * valid UTF-8, else Windows-1252 (what Excel's "CSV" writes on Windows); the
+ * delimiter is the caller's, else the one the header line uses most, outside
+ * quotes. (What kind of file it is at all is sources/detect.ts's to say.)
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { BulkInputError } from './errors.js';
+import { BulkInputError } from '../errors.js';
 
 /** The encodings an upload may name, as TextDecoder labels. */
 export const CSV_ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le'] as const;
@@ -24,15 +23,8 @@ export interface CsvLayout {
 
 const SNIFF_BYTES = 64 * 1024;
 
-const MAGIC: [number[], string][] = [
-  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive, such as an Excel workbook (.xlsx) or an OpenDocument sheet (.ods)'],
-  [[0xd0, 0xcf, 0x11, 0xe0], 'a legacy Excel workbook (.xls)'],
-  [[0x1f, 0x8b], 'a gzip archive'],
-  [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
-  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
-];
 
-const startsWith = (bytes: Buffer, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+export const startsWith = (bytes: Buffer, magic: number[]): boolean => magic.every((b, i) => bytes[i] === b);
 
 /** A readable name for a delimiter in a message. */
 export const delimiterName = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
@@ -87,11 +79,6 @@ export async function sniffCsv(path: string, given: Partial<CsvLayout> = {}): Pr
     head = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
-  }
-  for (const [magic, what] of MAGIC) {
-    if (startsWith(head, magic)) {
-      refuse(`the file is ${what}, not CSV text: export the sheet as "CSV UTF-8 (comma delimited)" and upload that`);
-    }
   }
   const bom = bomEncoding(head);
   // A file without a BOM whose every other byte is NUL is UTF-16 little-endian text.
