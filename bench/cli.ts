@@ -52,7 +52,10 @@ function timed(cmd: string, args: string[], input?: string): Run & { stdout: str
 function main(): void {
   execFileSync('npm', ['run', 'build:ts'], { cwd: root, stdio: 'inherit' });
   const lines = Array.from({ length: ROWS }, (_, k) => url(k + 1));
-  writeFileSync(join(dir, 'rows.csv'), `destination_url,filename\n${lines.map((l, k) => `${l},code-${k + 1}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'rows.csv'),
+    `destination_url,filename\n${lines.map((l, k) => `${l},code-${k + 1}`).join('\n')}\n`,
+  );
   writeFileSync(join(dir, 'zint.txt'), `${lines.slice(0, ZINT_ROWS).join('\n')}\n`);
   writeFileSync(
     join(dir, 'qrcode.mjs'),
@@ -70,14 +73,37 @@ for (let i = 0; i < rows.length; i++) writeFileSync('qrcode-out/code-' + (i + 1)
   const qrcodes: Run[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     rmSync(join(dir, 'out.zip'), { force: true });
-    const cli = timed(process.execPath, [join(root, 'dist/bin/cli.js'), 'bulk', 'rows.csv', '-o', 'out.zip', '--json', '--quiet', '--design', '{"width":300}']);
+    const cli = timed(process.execPath, [
+      join(root, 'dist/bin/cli.js'),
+      'bulk',
+      'rows.csv',
+      '-o',
+      'out.zip',
+      '--json',
+      '--quiet',
+      '--design',
+      '{"width":300}',
+    ]);
     const summary = JSON.parse(cli.stdout) as { successful: number; peak_rss_mb: number };
     if (summary.successful !== ROWS) throw new Error(`batchcode rendered ${summary.successful} of ${ROWS}`);
     ours.push({ ...cli, rss: summary.peak_rss_mb });
     if (zint) {
       rmSync(join(dir, 'zint-out'), { recursive: true, force: true });
       mkdirSync(join(dir, 'zint-out'));
-      zints.push(timed('zint', ['--batch', '-b', 'QRCODE', '--secure=2', '--scale=4', '--filetype=PNG', '-i', 'zint.txt', '-o', 'zint-out/~~~~~~.png']));
+      zints.push(
+        timed('zint', [
+          '--batch',
+          '-b',
+          'QRCODE',
+          '--secure=2',
+          '--scale=4',
+          '--filetype=PNG',
+          '-i',
+          'zint.txt',
+          '-o',
+          'zint-out/~~~~~~.png',
+        ]),
+      );
       const made = readdirSync(join(dir, 'zint-out')).length;
       if (made !== ZINT_ROWS) throw new Error(`zint made ${made} of ${ZINT_ROWS}`);
     }
@@ -93,19 +119,37 @@ for (let i = 0; i < rows.length; i++) writeFileSync('qrcode-out/code-' + (i + 1)
   ];
   if (zints.length) {
     const s = median(zints.map((z) => z.seconds));
-    table.push(['zint --batch → PNG files', ZINT_ROWS, s, median(zints.map((z) => z.peakMb)), `${(oursRate / (ZINT_ROWS / s)).toFixed(1)}x`]);
+    table.push([
+      'zint --batch → PNG files',
+      ZINT_ROWS,
+      s,
+      median(zints.map((z) => z.peakMb)),
+      `${(oursRate / (ZINT_ROWS / s)).toFixed(1)}x`,
+    ]);
   }
   const q = median(qrcodes.map((z) => z.seconds));
-  table.push(['node-qrcode script → PNG files', QRCODE_ROWS, q, median(qrcodes.map((z) => z.peakMb)), `${(oursRate / (QRCODE_ROWS / q)).toFixed(1)}x`]);
+  table.push([
+    'node-qrcode script → PNG files',
+    QRCODE_ROWS,
+    q,
+    median(qrcodes.map((z) => z.peakMb)),
+    `${(oursRate / (QRCODE_ROWS / q)).toFixed(1)}x`,
+  ]);
 
-  console.log(`\n${ROWS.toLocaleString('en-US')} rows, ${ROUNDS} rounds (medians), ${os.cpus().length} cores, Node ${process.version}`);
+  console.log(
+    `\n${ROWS.toLocaleString('en-US')} rows, ${ROUNDS} rounds (medians), ${os.cpus().length} cores, Node ${process.version}`,
+  );
   console.log('| contender | rows | seconds | rows/s | peak RSS MB | batchcode is |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, rows, s, mb, ratio] of table) {
-    console.log(`| ${name} | ${rows.toLocaleString('en-US')} | ${s.toFixed(2)} | ${Math.round(rows / s).toLocaleString('en-US')} | ${Number.isFinite(mb) ? mb.toFixed(0) : 'n/a'} | ${ratio} |`);
+    console.log(
+      `| ${name} | ${rows.toLocaleString('en-US')} | ${s.toFixed(2)} | ${Math.round(rows / s).toLocaleString('en-US')} | ${Number.isFinite(mb) ? mb.toFixed(0) : 'n/a'} | ${ratio} |`,
+    );
   }
   console.log(`\nbatchcode runs: ${ours.map((o) => o.seconds.toFixed(2)).join(', ')} s; ZIP ${zipMb.toFixed(1)} MB`);
-  console.log(`Target: ${ROWS.toLocaleString('en-US')} rows under 10 s with peak memory under 300 MB: ${oursS < 10 && Math.max(...ours.map((o) => o.rss)) < 300 ? 'met' : 'NOT met'}`);
+  console.log(
+    `Target: ${ROWS.toLocaleString('en-US')} rows under 10 s with peak memory under 300 MB: ${oursS < 10 && Math.max(...ours.map((o) => o.rss)) < 300 ? 'met' : 'NOT met'}`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -23,7 +23,13 @@ import {
 } from './rows.js';
 import { DirectItem, type InvalidRow } from './schema.js';
 import { delimiterName } from './sources/csv-layout.js';
-import { openInput, XLSX_INFLATE_RATIO, type InputChoices, type InputInfo, type RecordSource } from './sources/index.js';
+import {
+  openInput,
+  XLSX_INFLATE_RATIO,
+  type InputChoices,
+  type InputInfo,
+  type RecordSource,
+} from './sources/index.js';
 import { bindTemplate } from './template.js';
 
 export interface Ingested {

@@ -33,7 +33,12 @@ export type RunOutcome = 'completed' | 'cancelled' | 'failed' | 'gone' | 'stoppe
 
 async function render(rows: InputRow[], spec: JobSpec): Promise<{ bin: Buffer; csv: string; summary: BatchSummary }> {
   const out = await renderRows(rows, spec);
-  const summary: BatchSummary = { successful: out.successful, failed: out.failed, render_ms: out.render_ms, images: [] };
+  const summary: BatchSummary = {
+    successful: out.successful,
+    failed: out.failed,
+    render_ms: out.render_ms,
+    images: [],
+  };
   let offset = 0;
   for (const { name, bytes } of out.images) {
     summary.images.push([name, offset, bytes.length]);

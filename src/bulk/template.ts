@@ -49,7 +49,9 @@ export function compileTemplate(source: string, field: TemplateField): Template 
     const ch = source[i]!;
     if (ch === '}') {
       if (source[i + 1] !== '}') {
-        throw invalid(`options.${field} has a } at position ${i + 1} that closes nothing: write }} for a literal brace`);
+        throw invalid(
+          `options.${field} has a } at position ${i + 1} that closes nothing: write }} for a literal brace`,
+        );
       }
       literal += '}';
       sofar += '}';

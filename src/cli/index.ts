@@ -57,7 +57,9 @@ function printSubmit(io: CliIo, s: SubmitSummary, json: boolean): void {
     return;
   }
   const counts =
-    s.successful !== undefined ? `: ${fmt(s.successful)} of ${fmt(s.total_rows)} rows rendered, ${fmt(s.failed!)} failed` : '';
+    s.successful !== undefined
+      ? `: ${fmt(s.successful)} of ${fmt(s.total_rows)} rows rendered, ${fmt(s.failed!)} failed`
+      : '';
   const refused = s.invalid_rows ? ` (${fmt(s.invalid_rows)} rows refused at upload)` : '';
   const out = s.output ? `\n  results: ${s.output}` : '';
   io.stdout.write(`batchcode submit: job ${s.job_id} ${s.status}${counts}${refused}${out}\n`);
@@ -66,10 +68,7 @@ function printSubmit(io: CliIo, s: SubmitSummary, json: boolean): void {
 export function buildProgram(io: CliIo, env: Env, setExit: (code: number) => void): Command {
   const program = new Command('batchcode')
     .description('Barcodes and QR codes from the command line: one code, a whole spreadsheet, or a job on a server.')
-    .version(
-      '0.1.0',
-      '-V, --version',
-    )
+    .version('0.1.0', '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -105,7 +104,8 @@ Examples:
       options: renderOptionsOf(opts, base),
       stdout: io.stdout,
     });
-    if (opts.output !== '-') io.stderr.write(`batchcode render: ${opts.output as string} (${done.format}, ${fmt(done.bytes)} bytes)\n`);
+    if (opts.output !== '-')
+      io.stderr.write(`batchcode render: ${opts.output as string} (${done.format}, ${fmt(done.bytes)} bytes)\n`);
   });
 
   const bulk = program
@@ -166,7 +166,9 @@ Examples:
 
   const submit = program
     .command('submit')
-    .description("Send a file to a batchcode server's bulk API; with --wait or -o, follow the job and download its results.")
+    .description(
+      "Send a file to a batchcode server's bulk API; with --wait or -o, follow the job and download its results.",
+    )
     .argument('<input>', 'the rows: CSV, Excel (.xlsx), JSON array or NDJSON, or - for standard input')
     .requiredOption('--server <url>', 'the gateway, e.g. http://localhost:3000')
     .option('--key <key>', 'the API key (default: BATCHCODE_API_KEY)')
@@ -214,7 +216,9 @@ Examples:
 
   program
     .command('serve')
-    .description('Start the HTTP gateway (the same as npm start), configured by the environment (PORT, API_KEYS, REDIS_URL, …).')
+    .description(
+      'Start the HTTP gateway (the same as npm start), configured by the environment (PORT, API_KEYS, REDIS_URL, …).',
+    )
     .option('--port <port>', 'the port to listen on (default: PORT, else 3000)', wholeNumber('--port', 0, 65_535))
     .action(async (opts: { port?: number }) => {
       const { runServer } = await import('../gateway/main.js');

@@ -68,7 +68,9 @@ export function jsonArgument(flag: string, value: string): Record<string, unknow
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new CliError(`${flag} must be a JSON object or @file.json, e.g. ${flag} '{"width":300}'; got ${value.slice(0, 40)}`);
+    throw new CliError(
+      `${flag} must be a JSON object or @file.json, e.g. ${flag} '{"width":300}'; got ${value.slice(0, 40)}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new CliError(`${flag} must be a JSON object, e.g. ${flag} '{"width":300}'`);
@@ -77,7 +79,10 @@ export function jsonArgument(flag: string, value: string): Record<string, unknow
 }
 
 /** The render options the flags name, over those of --options (flags win). */
-export function renderOptionsOf(opts: Record<string, unknown>, base: Record<string, unknown> = {}): Record<string, unknown> {
+export function renderOptionsOf(
+  opts: Record<string, unknown>,
+  base: Record<string, unknown> = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [name] of renderProperties) {
     const value = opts[camel(name)];

@@ -39,7 +39,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream, l
     const line = ({ done, failed, total }: ProgressCounts) => {
       const pct = total ? ` (${Math.floor((100 * done) / Math.max(total, 1))}%)` : '';
       const of = total ? ` of ${fmt(total)}` : '';
-      stream.write(`${label}: ${fmt(done)}${of} rows${pct}, ${fmt(failed)} failed, ${fmt(rate(done, started))} rows/s\n`);
+      stream.write(
+        `${label}: ${fmt(done)}${of} rows${pct}, ${fmt(failed)} failed, ${fmt(rate(done, started))} rows/s\n`,
+      );
     };
     return {
       update(counts) {

@@ -56,7 +56,10 @@ async function call(run: SubmitRun, path: string, init: RequestInit = {}, retrie
     res = await fetch(apiUrl(run.server, path), { ...init, headers: { 'x-api-key': run.key, ...init.headers } });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`cannot reach ${run.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, EXIT.failed);
+    throw new CliError(
+      `cannot reach ${run.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      EXIT.failed,
+    );
   }
   if (res.ok) return res;
   const retryAfter = Number(res.headers.get('retry-after'));

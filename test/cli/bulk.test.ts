@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { decode } from '../helpers/decode.js';
 import { get, harness, parseCsv, poll, unzip, upload } from '../helpers/bulk.js';
 import { cli, tempDir } from '../helpers/cli.js';
@@ -20,7 +20,7 @@ const CSV =
   'ftp://example.com/5,Not http,E-5\n';
 
 /** Decodes every image of `images` and checks it against the data its results.csv line names. */
-async function checkImages(t: Tap.Test, images: Map<string, Buffer>, report: string[][]): Promise<void> {
+async function checkImages(t: Test, images: Map<string, Buffer>, report: string[][]): Promise<void> {
   const header = report[0]!;
   const name = header.indexOf('filename');
   const status = header.indexOf('status');
@@ -121,7 +121,10 @@ t.test('should fill data and file names from templates, percent-encoding URL val
 
   const missing = await cli(['bulk', join(dir, 'rows.csv'), '-o', join(dir, 'm.zip'), '--data-template', '{nope}']);
   t.equal(missing.code, 2);
-  t.match(missing.stderr, /--data-template names the column "nope", which the input does not have; its columns are "sku", "campaign", "title"/);
+  t.match(
+    missing.stderr,
+    /--data-template names the column "nope", which the input does not have; its columns are "sku", "campaign", "title"/,
+  );
 });
 
 t.test('should exit 2 with a message naming the problem, and leave no output', async (t) => {
@@ -130,13 +133,33 @@ t.test('should exit 2 with a message naming the problem, and leave no output', a
   writeFileSync(join(dir, 'broken.xlsx'), Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 1)]));
   writeFileSync(join(dir, 'ok.csv'), CSV);
   const cases: [string, string[], RegExp][] = [
-    ['missing column', ['bulk', join(dir, 'nolink.csv'), '-o', join(dir, 'a.zip')], /missing column: the header must name a destination_url \(or data\) column; the header found is "name", "price"/],
+    [
+      'missing column',
+      ['bulk', join(dir, 'nolink.csv'), '-o', join(dir, 'a.zip')],
+      /missing column: the header must name a destination_url \(or data\) column; the header found is "name", "price"/,
+    ],
     ['malformed workbook', ['bulk', join(dir, 'broken.xlsx'), '-o', join(dir, 'b.zip')], /workbook/],
-    ['unknown option', ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'c.zip'), '--colour', 'red'], /unknown option '--colour'/],
-    ['unreadable file', ['bulk', join(dir, 'missing.csv'), '-o', join(dir, 'd.zip')], /cannot read .*missing\.csv: no such file/],
+    [
+      'unknown option',
+      ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'c.zip'), '--colour', 'red'],
+      /unknown option '--colour'/,
+    ],
+    [
+      'unreadable file',
+      ['bulk', join(dir, 'missing.csv'), '-o', join(dir, 'd.zip')],
+      /cannot read .*missing\.csv: no such file/,
+    ],
     ['a directory', ['bulk', dir, '-o', join(dir, 'e.zip')], /is a directory/],
-    ['bad design', ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'f.zip'), '--design', '{"width":0}'], /--design width must be a whole number from 1 to/],
-    ['bad output', ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'out.tar')], /name a \.zip file, or a directory ending in \//],
+    [
+      'bad design',
+      ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'f.zip'), '--design', '{"width":0}'],
+      /--design width must be a whole number from 1 to/,
+    ],
+    [
+      'bad output',
+      ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'out.tar')],
+      /name a \.zip file, or a directory ending in \//,
+    ],
     ['no output', ['bulk', join(dir, 'ok.csv')], /required option '-o, --output/],
     ['dynamic', ['bulk', join(dir, 'ok.csv'), '-o', join(dir, 'g.zip'), '--type', 'dynamic'], /use batchcode submit/],
   ];

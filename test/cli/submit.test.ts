@@ -20,7 +20,18 @@ for (const mode of ['in-process', 'redis'] as const) {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'rows.csv'), `${csvRows(120)},\n`.replace(/,\n$/, '\n') + ',Empty\n');
 
-    const run = await cli(['submit', join(dir, 'rows.csv'), '--server', server, '--key', KEY, '-o', join(dir, 'out.zip'), '--poll-ms', '100']);
+    const run = await cli([
+      'submit',
+      join(dir, 'rows.csv'),
+      '--server',
+      server,
+      '--key',
+      KEY,
+      '-o',
+      join(dir, 'out.zip'),
+      '--poll-ms',
+      '100',
+    ]);
     t.equal(run.code, 1, `one row failed: exit 1 (${run.stderr})`);
     t.match(run.out, /job [0-9a-f-]{36} completed: 120 of 121 rows rendered, 1 failed \(1 rows refused at upload\)/);
     const zip = await unzip(readFileSync(join(dir, 'out.zip')));
@@ -31,11 +42,20 @@ for (const mode of ['in-process', 'redis'] as const) {
       t.equal(await decode(zip.get(`Item-${n}.png`)!), `https://example.com/item/${n}`, `Item ${n} decodes`);
     }
 
-    const json = await cli(['submit', join(dir, 'rows.csv'), '--server', server, '--wait', '--json', '--format', 'svg'], {
-      env: { BATCHCODE_API_KEY: KEY },
-    });
+    const json = await cli(
+      ['submit', join(dir, 'rows.csv'), '--server', server, '--wait', '--json', '--format', 'svg'],
+      {
+        env: { BATCHCODE_API_KEY: KEY },
+      },
+    );
     t.equal(json.code, 1, json.stderr);
-    t.match(JSON.parse(json.out), { status: 'completed', total_rows: 121, successful: 120, failed: 1, input_format: 'csv' });
+    t.match(JSON.parse(json.out), {
+      status: 'completed',
+      total_rows: 121,
+      successful: 120,
+      failed: 1,
+      input_format: 'csv',
+    });
 
     const wrongKey = await cli(['submit', join(dir, 'rows.csv'), '--server', server, '--key', 'nope-nope-nope']);
     t.equal(wrongKey.code, 2, 'a refused key is a usage error');

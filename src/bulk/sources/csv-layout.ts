@@ -23,7 +23,6 @@ export interface CsvLayout {
 
 const SNIFF_BYTES = 64 * 1024;
 
-
 export const startsWith = (bytes: Buffer, magic: number[]): boolean => magic.every((b, i) => bytes[i] === b);
 
 /** A readable name for a delimiter in a message. */

@@ -42,7 +42,10 @@ export async function openInput(
   if (format === 'xlsx') {
     // exceljs is large: loaded only for a workbook.
     const { openXlsx } = await import('./xlsx.js');
-    const xlsx = await openXlsx(path, { ...(given.sheet !== undefined ? { sheet: given.sheet } : {}), maxUnzippedBytes });
+    const xlsx = await openXlsx(path, {
+      ...(given.sheet !== undefined ? { sheet: given.sheet } : {}),
+      maxUnzippedBytes,
+    });
     return {
       source: { format, records: xlsx.records, progress: () => xlsx.progress() },
       info: { input_format: format, sheet: xlsx.sheet },

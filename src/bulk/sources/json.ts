@@ -41,7 +41,8 @@ export async function openJsonArray(path: string): Promise<RecordSource> {
   if (!Array.isArray(value)) throw invalid('a JSON input must be an array of objects, one per row');
   const keys = new Map<string, number>();
   value.forEach((row, i) => {
-    if (!isRow(row)) throw invalid(`item ${i + 1} of the JSON array is not an object: each row is an object of columns`);
+    if (!isRow(row))
+      throw invalid(`item ${i + 1} of the JSON array is not an object: each row is an object of columns`);
     addKeys(keys, row);
   });
   const header = [...keys.keys()];
