@@ -3,14 +3,14 @@
  * them; sheets by name and number; broken workbooks and zip bombs refused
  * with bounded memory; and an XLSX upload run as a job end to end.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import t from 'tap';
 import { openXlsx } from '../../src/bulk/sources/xlsx.js';
 import { decode } from '../helpers/decode.js';
-import { get, harness, multipart, poll, unzip, KEY } from '../helpers/bulk.js';
+import { get, harness, multipart, poll, unzip, KEY, type Part } from '../helpers/bulk.js';
 import { tempDir } from '../helpers/cli.js';
 
 async function workbook(dir: string, name = 'book.xlsx'): Promise<string> {
@@ -183,7 +183,6 @@ t.test('should refuse broken workbooks and zip bombs, with bounded memory', asyn
   ];
   for (const [name, path, message] of cases) await t.rejects(read(path, undefined, 5 * 1024 * 1024), { message }, name);
   const truncated = await workbook(dir, 'cut.xlsx');
-  const { readFileSync } = await import('node:fs');
   const whole = readFileSync(truncated);
   await t.rejects(
     read(write('cut2.xlsx', whole.subarray(0, whole.length - 200))),
@@ -209,8 +208,10 @@ t.test('should run an XLSX upload as a job, and refuse a malformed one with a 40
   const dir = tempDir(t);
   const path = await workbook(dir);
   const send = (file: Buffer, options?: unknown) => {
-    const parts = [{ name: 'file', value: file, filename: 'rows.xlsx', contentType: 'application/octet-stream' }];
-    if (options) parts.push({ name: 'options', value: JSON.stringify(options) } as (typeof parts)[number]);
+    const parts: Part[] = [
+      { name: 'file', value: file, filename: 'rows.xlsx', contentType: 'application/octet-stream' },
+    ];
+    if (options) parts.push({ name: 'options', value: JSON.stringify(options) });
     const { payload, headers } = multipart(parts);
     return h.app.inject({
       method: 'POST',
@@ -219,7 +220,6 @@ t.test('should run an XLSX upload as a job, and refuse a malformed one with a 40
       headers: { ...headers, 'x-api-key': KEY },
     });
   };
-  const { readFileSync } = await import('node:fs');
   const res = await send(readFileSync(path), { sheet: 'products', filename_template: '{title}' });
   t.equal(res.statusCode, 202, res.body);
   t.match(res.json(), { input_format: 'xlsx', sheet: 'Products', total_rows: 2, invalid_rows: [] });
