@@ -1,11 +1,12 @@
 /**
  * `batchcode bulk` as a user runs it: the real executable on CSV, JSON,
- * NDJSON and standard input, into a ZIP and a directory; every image decoded
+ * NDJSON, Excel and standard input, into a ZIP and a directory; every image decoded
  * with ZXing, and results.csv the same, byte for byte, as the bulk API's for
  * the same file. Exit codes and messages for the ways a run goes wrong.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import t, { type Test } from 'tap';
 import { decode } from '../helpers/decode.js';
 import { get, harness, parseCsv, poll, unzip, upload } from '../helpers/bulk.js';
@@ -92,6 +93,47 @@ t.test('should read JSON, NDJSON and standard input, into a directory', async (t
     t.equal(await decode(readFileSync(join(out, 'ean.png'))), '4006381333931');
     t.equal(await decode(readFileSync(join(out, 'c39.svg'), 'utf8')), 'CODE-39');
   }
+});
+
+t.test('should read an Excel workbook, by sheet name, as Excel displays it', async (t) => {
+  const dir = tempDir(t);
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Notes').addRow(['not this sheet']);
+  const ws = wb.addWorksheet('Labels');
+  ws.addRow(['sku', 'price', 'gtin']);
+  ws.addRow(['A-1', 3.5, 4006381333931]);
+  ws.addRow(['B-2', 12, 5012345678900]);
+  ws.getCell('B2').numFmt = '0.00';
+  ws.getCell('B3').numFmt = '0.00';
+  await wb.xlsx.writeFile(join(dir, 'book.xlsx'));
+  const out = join(dir, 'out') + '/';
+  const run = await cli([
+    'bulk',
+    join(dir, 'book.xlsx'),
+    '--sheet',
+    'labels',
+    '--data-template',
+    '{gtin}',
+    '--type',
+    'ean13',
+    '--filename-template',
+    '{sku}-{price}',
+    '-o',
+    out,
+    '--json',
+  ]);
+  t.equal(run.code, 0, run.stderr);
+  t.match(JSON.parse(run.out), { total_rows: 2, successful: 2, input_format: 'xlsx', sheet: 'Labels' });
+  t.same(readdirSync(out).sort(), ['A-1-3.50.png', 'B-2-12.00.png', 'results.csv']);
+  t.equal(await decode(readFileSync(join(out, 'A-1-3.50.png'))), '4006381333931');
+  t.equal(await decode(readFileSync(join(out, 'B-2-12.00.png'))), '5012345678900');
+  const report = parseCsv(readFileSync(join(out, 'results.csv'), 'utf8'));
+  t.same(report[0]!.slice(0, 3), ['sku', 'price', 'gtin']);
+  t.same(report[1]!.slice(0, 3), ['A-1', '3.50', '4006381333931'], 'cells as displayed, GTIN in full');
+
+  const wrong = await cli(['bulk', join(dir, 'book.xlsx'), '--sheet', 'Prices', '-o', join(dir, 'x.zip')]);
+  t.equal(wrong.code, 2);
+  t.match(wrong.stderr, /Prices.*"Notes", "Labels"/);
 });
 
 t.test('should fill data and file names from templates, percent-encoding URL values', async (t) => {
