@@ -53,10 +53,12 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream, l
       stop: (counts) => line({ ...counts, total: counts.total ?? counts.done }),
     };
   }
+  const { format, barsize } = barLayout(label, stream.columns || 80);
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${label} {bar} {percentage}% | {value}/{total} rows | {failed} failed | {speed} rows/s | ETA {eta_formatted}`,
+      format,
+      barsize,
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,
@@ -80,6 +82,31 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream, l
       bar.stop();
     },
   };
+}
+
+/**
+ * Lines from the widest to the narrowest. `worst` is the line's text with
+ * its fields at their widest for a million-row run, so a layout is chosen
+ * only where it can never reach the edge: cli-progress cuts a line at the
+ * terminal's width, and the figures that end it are the ones that matter.
+ */
+const LAYOUTS = [
+  {
+    tail: ' {percentage}% | {value}/{total} rows | {failed} failed | {speed} rows/s | ETA {eta_formatted}',
+    worst: ' 100% | 1000000/1000000 rows | 1,000,000 failed | 1,000,000 rows/s | ETA 10h10m',
+  },
+  { tail: ' {percentage}% | {value}/{total} | {failed} failed', worst: ' 100% | 1000000/1000000 | 1,000,000 failed' },
+];
+const BAR_MIN = 10;
+const BAR_MAX = 40;
+
+/** The format and bar width that fit a terminal `columns` wide; below the narrowest layout, no bar at all. */
+export function barLayout(label: string, columns: number): { format: string; barsize: number } {
+  for (const { tail, worst } of LAYOUTS) {
+    const room = columns - label.length - 1 - worst.length;
+    if (room >= BAR_MIN) return { format: `${label} {bar}${tail}`, barsize: Math.min(room, BAR_MAX) };
+  }
+  return { format: `${label} {percentage}% {value}/{total}`, barsize: 0 };
 }
 
 /** The mode for a stream: a bar on a terminal, plain lines elsewhere, none when quiet. */

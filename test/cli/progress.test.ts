@@ -7,9 +7,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stripVTControlCharacters } from 'node:util';
 import t from 'tap';
 import { csvRows } from '../helpers/bulk.js';
+import { createProgress } from '../../src/cli/progress.js';
 import { cli, CLI, ROOT, tempDir } from '../helpers/cli.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
@@ -93,4 +96,25 @@ t.test('should print plain progress lines, without escape codes, when stdout is 
       .find((l) => l.startsWith('batchcode bulk:')),
     '--quiet: the summary alone',
   );
+});
+
+t.test('should fit the bar to the terminal, so no figure is cut at the edge', async (t) => {
+  for (const columns of [200, 80, 50, 30]) {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns }) as unknown as NodeJS.WriteStream;
+    let out = '';
+    stream.on('data', (d: Buffer) => (out += d.toString()));
+    const progress = createProgress('bar', stream, 'rendering');
+    progress.update({ done: 500_000, failed: 123_456, total: 1_000_000 });
+    progress.stop({ done: 1_000_000, failed: 123_456 });
+    // The last frame drawn, each one starting with a move to column 1: what stays on the screen.
+    const frames = out
+      .split(new RegExp(`${String.fromCharCode(27)}\\[\\d*G|\\r|\\n`))
+      .map(stripVTControlCharacters)
+      .filter(Boolean);
+    const last = frames.at(-1)!;
+    t.ok(last.length <= columns, `${columns} columns: ${JSON.stringify(last)} (${last.length})`);
+    t.match(last, /100% \|? ?1000000\/1000000/, `${columns} columns: the count`);
+    if (columns >= 80) t.match(last, /\| 123,456 failed( \||$)/, `${columns} columns: the failures, whole`);
+    if (columns >= 200) t.match(last, /rows\/s \| ETA 0s$/, `${columns} columns: the ETA, whole`);
+  }
 });
