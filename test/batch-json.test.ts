@@ -65,6 +65,7 @@ t.test('should match renderBatch item for item, in the documented shape', async 
   t.ok(svg?.success && png?.success);
   if (svg?.success) t.equal(await decode(svg.svg!, ['QRCode']), 'https://example.com/json/same');
   if (png?.success) t.equal(await decode(Buffer.from(png.png!, 'base64'), ['QRCode']), 'png same héllo 世界');
+  t.equal(png?.success && png.metadata?.eci, 26, 'the ECI of UTF-8 text, in the JSON path too');
   const ean = json.results[4];
   t.match(ean, { id: 'ean', success: true, svg: String });
   if (ean?.success) t.equal(await decode(ean.svg!, ['EAN13']), '4006381333931');

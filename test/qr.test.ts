@@ -118,6 +118,9 @@ t.test('should report metadata for the symbol it made', async (t) => {
   t.ok(r.success);
   if (!r.success) return;
   t.match(r.metadata, { type: 'qr', version: 1, modules: 21, error_correction: 'Q', width: 116, height: 116 });
+  t.equal(r.metadata?.eci, undefined, 'ASCII needs no ECI');
+  const utf8 = renderSync({ barcode_type: 'qr', data: 'café' });
+  t.equal(utf8.success && utf8.metadata?.eci, 26, 'other text is announced as UTF-8');
 });
 
 t.test('should write SVG with run-length paths and nothing but parsed colours', async (t) => {

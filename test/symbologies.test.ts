@@ -18,7 +18,20 @@ interface Row {
   formats: Formats;
   /** What ZXing's HRI text shows, where it differs from `text` (UPC as EAN-13, control characters as <HT>). */
   decoded?: string;
+  /** The ECI `metadata.eci` reports: 26 (UTF-8) for text beyond Latin-1. */
+  eci?: number;
 }
+
+/** Text beyond Latin-1 in every 2D symbology without a Unicode mode of its own: UTF-8 after ECI 26. */
+const unicode = 'Ünïcödé ✓ 日本語 Ελληνικά 🚚';
+const utf8Rows = (['datamatrix', 'pdf417', 'aztec'] as const).map((type): Row => ({
+  type,
+  name: `${type} unicode with ECI`,
+  data: unicode,
+  text: unicode,
+  formats: [({ datamatrix: 'DataMatrix', pdf417: 'PDF417', aztec: 'Aztec' } as const)[type]],
+  eci: 26,
+}));
 
 const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const c39 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%';
@@ -215,7 +228,9 @@ export const rows: Row[] = [
     text: 'Lorem ipsum 42; '.repeat(30),
     formats: ['PDF417'],
   },
+  { type: 'pdf417', name: 'pdf417 latin-1', data: 'café Ångström ±×', text: 'café Ångström ±×', formats: ['PDF417'] },
   { type: 'aztec', name: 'aztec one char', data: 'x', text: 'x', formats: ['Aztec'] },
+  { type: 'aztec', name: 'aztec latin-1', data: 'café Ångström ±×', text: 'café Ångström ±×', formats: ['Aztec'] },
   { type: 'aztec', name: 'aztec ascii', data: ascii, text: ascii, formats: ['Aztec'] },
   {
     type: 'aztec',
@@ -240,6 +255,7 @@ export const rows: Row[] = [
     formats: ['MicroQRCode'],
   },
   { type: 'microqr', name: 'microqr bytes', data: 'hello, qr!', text: 'hello, qr!', formats: ['MicroQRCode'] },
+  ...utf8Rows,
 ];
 
 const linear = new Set<BarcodeType>([
@@ -269,6 +285,7 @@ t.test('every row decodes back exactly', async (t) => {
         t.equal(await decode(image, row.formats), row.decoded ?? row.text, format);
         if (linear.has(row.type) || row.type.startsWith('gs1')) t.equal(r.metadata?.text, row.text, 'metadata.text');
         if (format === 'png') t.same(pngSize(r.png!), { width: r.metadata!.width, height: r.metadata!.height });
+        t.equal(r.metadata?.eci, row.eci, 'metadata.eci');
       }
     });
   }
@@ -312,7 +329,6 @@ const failures: [BarcodeType, string, string, string][] = [
   ['gs1_128', '(01)123', 'INVALID_DATA', 'exactly 14 digits'],
   ['gs1_128', '(999)1', 'INVALID_DATA', 'not supported'],
   ['gs1_128', '01095011015300', 'INVALID_DATA', "starting with '('"],
-  ['datamatrix', '日本', 'INVALID_DATA', 'U+65E5 at position 1'],
   ['microqr', '1'.repeat(36), 'DATA_TOO_LONG', 'Micro QR Code'],
   ['ean13', '', 'EMPTY_DATA', 'data is empty'],
   ['pdf417', '', 'EMPTY_DATA', 'data is empty'],

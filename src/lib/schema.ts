@@ -110,6 +110,11 @@ export const Metadata = Type.Object({
   columns: Type.Integer(),
   error_correction: Type.Optional(ErrorCorrectionOut),
   text: Type.Optional(Type.String()),
+  eci: Type.Optional(
+    Type.Integer({
+      description: 'The ECI the data starts with (26: UTF-8), when it is not in the default character set.',
+    }),
+  ),
   width: Type.Integer(),
   height: Type.Integer(),
 });

@@ -258,6 +258,7 @@ mod tests {
                 columns: 0,
                 error_correction: None,
                 text: None,
+                eci: None,
                 width: 0,
                 height: 0,
             },

@@ -152,6 +152,9 @@ fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
         out.extend_from_slice(b",\"text\":");
         write_str(out, text);
     }
+    if let Some(eci) = m.eci {
+        write_u32_field(out, "eci", eci);
+    }
     write_u32_field(out, "width", m.width);
     write_u32_field(out, "height", m.height);
     out.push(b'}');

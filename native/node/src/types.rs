@@ -87,6 +87,8 @@ pub struct NativeMetadata {
     #[napi(js_name = "error_correction")]
     pub error_correction: Option<String>,
     pub text: Option<String>,
+    /// The ECI the data starts with (26: UTF-8), when it has one.
+    pub eci: Option<u32>,
     pub width: u32,
     pub height: u32,
 }
@@ -102,6 +104,7 @@ impl From<&Metadata> for NativeMetadata {
             columns: m.columns,
             error_correction: m.error_correction.map(|e| e.as_str().to_string()),
             text: m.text.clone(),
+            eci: m.eci,
             width: m.width,
             height: m.height,
         }

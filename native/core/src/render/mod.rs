@@ -63,6 +63,8 @@ pub struct Metadata {
     pub columns: u32,
     pub error_correction: Option<EcLevel>,
     pub text: Option<String>,
+    /// The ECI the data starts with (26: UTF-8), when it has one.
+    pub eci: Option<u32>,
     pub width: u32,
     pub height: u32,
 }
@@ -307,6 +309,7 @@ pub(crate) fn render_parsed(
             columns: enc.columns.unwrap_or(m.width() as u32),
             error_correction: sym.meta.error_correction,
             text: sym.meta.text,
+            eci: sym.meta.eci,
             width: lay.width,
             height: lay.height,
         },

@@ -1,8 +1,10 @@
 //! Aztec Code (ISO/IEC 24778) through `rxing`'s encoder (a port of ZXing's):
 //! compact or full-range, 23% + 3 words of error correction by default.
+//! Text beyond Latin-1 is UTF-8 after ECI 26 (see `charset`).
 use rxing::aztec::encoder::aztec_encoder;
+use rxing::common::CharacterSet;
 
-use super::linear::check_latin1;
+use super::charset::Payload;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -11,16 +13,19 @@ use crate::options::RenderOptions;
 const MIN_ECC_PERCENT: u32 = 33;
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    check_latin1("Aztec", data)?;
-    let bytes: Vec<u8> = data.chars().map(|c| c as u32 as u8).collect();
-    let code = aztec_encoder::encode_bytes(&bytes, MIN_ECC_PERCENT, 0).map_err(|_| {
-        CoreError::DataTooLong {
-            len: crate::error::thousands(bytes.len()),
+    let p = Payload::of(data)?;
+    // A charset other than ISO-8859-1 makes the encoder write its ECI first.
+    let charset = match p.eci {
+        Some(_) => CharacterSet::UTF8,
+        None => CharacterSet::ISO8859_1,
+    };
+    let code = aztec_encoder::encode_bytes_with_charset(&p.bytes, MIN_ECC_PERCENT, 0, charset)
+        .map_err(|_| CoreError::DataTooLong {
+            len: crate::error::thousands(p.bytes.len()),
             unit: "bytes",
             what: "Aztec Code".into(),
             max: "about 3,000 (fewer for binary data)".into(),
-        }
-    })?;
+        })?;
     let m = code.getMatrix();
     let (w, h) = (m.getWidth(), m.getHeight());
     let mut matrix = BitMatrix::new(w as usize, h as usize);
@@ -38,6 +43,7 @@ pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
             version: Some(code.getLayers()),
             error_correction: None,
             text: None,
+            eci: p.eci,
         },
     }))
 }

@@ -1,10 +1,11 @@
 //! Data Matrix ECC 200 and GS1 DataMatrix through the `datamatrix` crate
 //! (optimising encodation, FNC1 in first position). GS1 separators are the
-//! GS character (0x1D), which readers report exactly like FNC1.
+//! GS character (0x1D), which readers report exactly like FNC1. Text
+//! beyond Latin-1 is UTF-8 after ECI 26 (see `charset`).
 use ::datamatrix::{DataMatrix, SymbolList};
 
+use super::charset::Payload;
 use super::gs1::Gs1;
-use super::linear::check_latin1;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -12,7 +13,7 @@ use crate::options::RenderOptions;
 
 const MAX_LATIN1: usize = 1556;
 
-fn to_symbol(dm: DataMatrix, text: Option<String>) -> Encoded {
+fn to_symbol(dm: DataMatrix, text: Option<String>, eci: Option<u32>) -> Encoded {
     let bitmap = dm.bitmap();
     let mut matrix = BitMatrix::new(bitmap.width(), bitmap.height());
     for (x, y) in bitmap.pixels() {
@@ -25,6 +26,7 @@ fn to_symbol(dm: DataMatrix, text: Option<String>) -> Encoded {
             version: None,
             error_correction: None,
             text,
+            eci,
         },
     })
 }
@@ -42,10 +44,11 @@ fn too_long(len: usize, what: &str) -> CoreError {
 }
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    check_latin1("Data Matrix", data)?;
+    let p = Payload::of(data)?;
+    // The crate makes the same choice as `Payload` (Latin-1 bare, else UTF-8 after ECI 26).
     let dm = DataMatrix::encode_str(data, SymbolList::default().enforce_square())
-        .map_err(|_| too_long(data.chars().count(), "Data Matrix"))?;
-    Ok(to_symbol(dm, None))
+        .map_err(|_| too_long(p.bytes.len(), "Data Matrix"))?;
+    Ok(to_symbol(dm, None, p.eci))
 }
 
 pub fn encode_gs1(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
@@ -53,5 +56,5 @@ pub fn encode_gs1(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
     let bytes = gs1.stream(|b| b, 0x1D);
     let dm = DataMatrix::encode_gs1(&bytes, SymbolList::default().enforce_square())
         .map_err(|_| too_long(bytes.len(), "GS1 DataMatrix"))?;
-    Ok(to_symbol(dm, Some(gs1.hri())))
+    Ok(to_symbol(dm, Some(gs1.hri()), None))
 }

@@ -112,6 +112,7 @@ pub fn finish(f: Finished, opts: &RenderOptions) -> CoreResult<Encoded> {
                 version: None,
                 error_correction: None,
                 text: Some(f.text),
+                eci: None,
             },
         },
         linear: Some(Linear {
@@ -137,22 +138,6 @@ pub fn centred(text: &str, modules: usize) -> Vec<TextRun> {
 
 /// Fails on the first character that `ok` rejects, naming it and its
 /// 1-based position.
-/// For the 2D symbologies whose encoders take ISO-8859-1 bytes: rejects
-/// empty data and names the first character outside Latin-1.
-pub fn check_latin1(what: &str, data: &str) -> CoreResult<()> {
-    if data.is_empty() {
-        return Err(CoreError::EmptyData);
-    }
-    if let Some((i, c)) = data.chars().enumerate().find(|(_, c)| *c as u32 > 255) {
-        return Err(CoreError::InvalidData(format!(
-            "{what} here encodes ISO-8859-1 (Latin-1) text; {} at position {} is outside it",
-            describe(c),
-            i + 1
-        )));
-    }
-    Ok(())
-}
-
 pub fn check_chars(
     what: &str,
     data: &str,

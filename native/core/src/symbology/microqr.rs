@@ -53,6 +53,7 @@ pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
                         version: Some(v as u32),
                         error_correction: Some(ec),
                         text: None,
+                        eci: None,
                     },
                 }));
             }

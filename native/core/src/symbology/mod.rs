@@ -1,5 +1,6 @@
 //! The dispatch table: one entry per `barcode_type`, one module per family.
 pub mod aztec;
+pub mod charset;
 pub mod codabar;
 pub mod code128;
 pub mod code39_93;
@@ -31,6 +32,8 @@ pub struct SymbolMeta {
     pub error_correction: Option<EcLevel>,
     /// The text as encoded, where it differs from the input (check digits).
     pub text: Option<String>,
+    /// The ECI the data starts with (26: UTF-8), when it is not in the symbology's default character set.
+    pub eci: Option<u32>,
 }
 
 /// What an encoder returns: the symbol plus what only some families have.

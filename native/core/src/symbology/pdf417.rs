@@ -1,9 +1,11 @@
 //! PDF417 (ISO/IEC 15438) through `rxing`'s encoder (a port of ZXing's):
 //! text/byte/numeric compaction, error correction level 2, dimensions
 //! chosen for a roughly 3:1 wide symbol. Rows are drawn 3 modules high.
+//! Text beyond Latin-1 is UTF-8 after ECI 26 (see `charset`).
+use rxing::common::CharacterSet;
 use rxing::pdf417::encoder::PDF417;
 
-use super::linear::check_latin1;
+use super::charset::Payload;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
@@ -13,8 +15,12 @@ const ROW_HEIGHT: usize = 3;
 const EC_LEVEL: u32 = 2;
 
 pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
-    check_latin1("PDF417", data)?;
+    let p = Payload::of(data)?;
     let mut enc = PDF417::new();
+    // An encoding other than the default makes the encoder write its ECI first.
+    if p.eci.is_some() {
+        enc.setEncoding(Some(CharacterSet::UTF8));
+    }
     enc.generateBarcodeLogic(data, EC_LEVEL)
         .map_err(|_| CoreError::DataTooLong {
             len: crate::error::thousands(data.chars().count()),
@@ -52,6 +58,7 @@ pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
                 version: None,
                 error_correction: None,
                 text: None,
+                eci: p.eci,
             },
         },
         linear: None,

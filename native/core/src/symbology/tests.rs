@@ -59,10 +59,20 @@ fn invalid_characters_are_named_with_their_position() {
     assert!(err("itf", "12345").contains("even number of digits"));
     assert!(err("ean13", "123").contains("takes 12 or 13 digits, got 3"));
     assert_eq!(enc("code93", "").unwrap_err().code(), "EMPTY_DATA");
-    assert_eq!(
-        enc("datamatrix", "日本").unwrap_err().code(),
-        "INVALID_DATA"
-    );
+    assert_eq!(enc("aztec", "").unwrap_err().code(), "EMPTY_DATA");
+}
+
+#[test]
+fn text_beyond_latin1_is_utf8_after_eci_26() {
+    for name in ["datamatrix", "pdf417", "aztec", "qr"] {
+        let eci = |data| enc(name, data).unwrap().symbol.meta.eci;
+        assert_eq!(eci("日本"), Some(charset::ECI_UTF8), "{name}");
+        assert_eq!(eci("plain"), None, "{name}");
+    }
+    // Latin-1 is the default character set of the three, so it needs no ECI there.
+    for name in ["datamatrix", "pdf417", "aztec"] {
+        assert_eq!(enc(name, "café").unwrap().symbol.meta.eci, None, "{name}");
+    }
 }
 
 #[test]

@@ -32,6 +32,7 @@ pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Symbol> {
             version: Some(cw.version as u32),
             error_correction: Some(ec),
             text: None,
+            eci: cw.eci,
         },
     })
 }

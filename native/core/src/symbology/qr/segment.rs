@@ -8,15 +8,15 @@ use qrcode::types::{EcLevel as QrEcLevel, Mode, Version};
 
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::options::EcLevel;
+use crate::symbology::charset::ECI_UTF8;
 
-/// ECI assignment number for UTF-8, announced before non-ASCII data so that
-/// decoders do not have to guess the character set.
-const ECI_UTF8: u32 = 26;
 const ECI_BITS: usize = 12;
 
 pub struct Codewords {
     pub version: u8,
     pub data: Vec<u8>,
+    /// UTF-8 is announced before non-ASCII data so that decoders do not have to guess the character set.
+    pub eci: Option<u32>,
 }
 
 pub fn to_qr_level(ec: EcLevel) -> QrEcLevel {
@@ -79,6 +79,7 @@ pub fn encode(data: &[u8], ec: EcLevel) -> CoreResult<Codewords> {
         return Ok(Codewords {
             version,
             data: bits.into_bytes(),
+            eci: eci.then_some(ECI_UTF8),
         });
     }
     Err(too_long(data, ec, eci))
