@@ -135,6 +135,9 @@ export async function openXlsx(path: string, opts: XlsxOptions): Promise<XlsxSou
           yield* rows(next.value as unknown as AsyncIterable<ExcelJS.Row>);
           return;
         }
+        // Read a sheet that is passed over to its end: exceljs may hold it in a temp file that it deletes
+        // on the next step, and a read stream still opening it then fails outside any handler (ENOENT).
+        for await (const _ of next.value as unknown as AsyncIterable<ExcelJS.Row>);
         next = await iterator.next();
       }
       throw invalid(`malformed workbook: the part of sheet "${chosen.name}" is missing`);
