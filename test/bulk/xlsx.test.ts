@@ -3,8 +3,9 @@
  * them; sheets by name and number; broken workbooks and zip bombs refused
  * with bounded memory; and an XLSX upload run as a job end to end.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { deflateRawSync, crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import t from 'tap';
@@ -83,6 +84,22 @@ t.test('should pick a sheet by name, in any case, or by number', async (t) => {
   await t.rejects(read(path, 3), {
     message: 'sheet 3 does not exist: the workbook has 2 sheets ("Products", "Second")',
   });
+});
+
+t.test('should let go of every file it opens, whichever sheet it reads', async (t) => {
+  const dir = tempDir(t);
+  const path = await workbook(dir);
+  const fds = () => readdirSync('/proc/self/fd').length;
+  await read(path, 2);
+  const before = fds();
+  let refused = 0;
+  for (let i = 0; i < 40; i++) {
+    // exceljs parks the worksheets that precede the shared strings in temp files, one descriptor each.
+    // A rare refusal of this valid file by exceljs (see the note in xlsx.ts) is counted, not a leak.
+    await read(path, (i % 2) + 1).catch(() => refused++);
+  }
+  await setTimeout(200);
+  t.ok(fds() - before < 10, `descriptors after 40 reads: ${fds() - before} more (${refused} refused)`);
 });
 
 /** A ZIP of one stored or deflated entry, whose central directory may lie about its size. */

@@ -88,9 +88,17 @@ export async function openXlsx(path: string, opts: XlsxOptions): Promise<XlsxSou
   });
   const sheets = reader as unknown as AsyncIterable<ExcelJS.Worksheet & { id: number }>;
   const iterator = sheets[Symbol.asyncIterator]();
+  // Stopping exceljs early leaks: it parks worksheets that come before the shared strings in temp files
+  // (an open descriptor each) and frees them only as it reaches them. So the rest is read through, unused.
+  // Known and left: in a long run of reads in one process, exceljs now and then misses the workbook part of
+  // a valid file whose worksheets come first (TypeError on `model.sheets`, about 2 in 100 passes after the
+  // first hundred in a tight loop here), which is answered as a malformed workbook; a second pass misses too.
   const close = () => {
-    input.destroy();
-    void iterator.return?.(undefined)?.catch(() => undefined);
+    void (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        for await (const _ of next.value as unknown as AsyncIterable<ExcelJS.Row>);
+      }
+    })().catch(() => input.destroy());
   };
 
   // The sheet list (xl/workbook.xml) comes before the first worksheet part in the file.
