@@ -93,8 +93,12 @@ export async function openXlsx(path: string, opts: XlsxOptions): Promise<XlsxSou
   // Known and left: in a long run of reads in one process, exceljs now and then misses the workbook part of
   // a valid file whose worksheets come first (TypeError on `model.sheets`, about 2 in 100 passes after the
   // first hundred in a tight loop here), which is answered as a malformed workbook; a second pass misses too.
+  // The worksheet exceljs has handed over and nobody has begun to read: it must be read before the next step
+  // too (see records()), or a refused --sheet ends the process on an uncaught ENOENT.
+  let unread: AsyncIterable<ExcelJS.Row> | undefined;
   const close = () => {
     void (async () => {
+      if (unread) for await (const _ of unread);
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         for await (const _ of next.value as unknown as AsyncIterable<ExcelJS.Row>);
       }
@@ -109,6 +113,7 @@ export async function openXlsx(path: string, opts: XlsxOptions): Promise<XlsxSou
     close();
     throw malformed(err);
   }
+  if (!first.done) unread = first.value as unknown as AsyncIterable<ExcelJS.Row>;
   const state = reader as unknown as ReaderState;
   let chosen: SheetEntry;
   try {
@@ -139,6 +144,7 @@ export async function openXlsx(path: string, opts: XlsxOptions): Promise<XlsxSou
     try {
       let next = first;
       while (!next.done) {
+        unread = undefined;
         if (String(next.value.id) === chosen.part) {
           yield* rows(next.value as unknown as AsyncIterable<ExcelJS.Row>);
           return;
