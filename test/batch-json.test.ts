@@ -33,6 +33,8 @@ const mixed = (run: string): BarcodeRequest[] => [
   qr('', { id: 'empty' }),
   { barcode_type: 'ean13', data: '4006381333931', id: 'ean' },
   qr(`last ${run}`, { options: { colour: 'red' } as never }),
+  { barcode_type: 'pdf417', data: `pdf417 ${run}`, id: 'pdf417', options: { error_correction: 'Q' } },
+  { barcode_type: 'aztec', data: `aztec ${run}`, id: 'aztec', options: { aztec_ec_percent: 40 } },
 ];
 
 t.test('should match renderBatch item for item, in the documented shape', async (t) => {
@@ -41,10 +43,10 @@ t.test('should match renderBatch item for item, in the documented shape', async 
   const objects = await renderBatch(items, { include_metadata: true });
   const json = parse(await renderBatchJson(items, { include_metadata: true }));
   t.equal(json.success, false);
-  t.match(json.summary, { total: 6, successful: 3, failed: 3 });
+  t.match(json.summary, { total: 8, successful: 5, failed: 3 });
   t.same(
     { ...json.summary, total_time_ms: 0, average_time_ms: 0 },
-    { ...objects.summary, cached: 3, total_time_ms: 0, average_time_ms: 0 },
+    { ...objects.summary, cached: 5, total_time_ms: 0, average_time_ms: 0 },
     'the renders come from the cache the second time',
   );
   t.equal(json.results.length, items.length);
@@ -69,6 +71,8 @@ t.test('should match renderBatch item for item, in the documented shape', async 
   const ean = json.results[4];
   t.match(ean, { id: 'ean', success: true, svg: String });
   if (ean?.success) t.equal(await decode(ean.svg!, ['EAN13']), '4006381333931');
+  t.match(json.results[6], { metadata: { error_correction: 'Q', pdf417_ec_level: 4 } }, 'the levels used, in JSON too');
+  t.match(json.results[7], { metadata: { aztec_ec_percent: 40 } });
 });
 
 t.test('should give back hostile ids exactly', async (t) => {
@@ -116,7 +120,7 @@ t.test('should give the same bytes sync and async, but for the times', async (t)
     summary: { ...b.summary, total_time_ms: 0, average_time_ms: 0, cached: 0 },
   });
   const async = parse(await renderBatchJson(items));
-  t.match(async.summary, { total: 6, successful: 3, failed: 3 });
+  t.match(async.summary, { total: 8, successful: 5, failed: 3 });
   t.same(strip(async), strip(parse(renderBatchJsonSync(items))));
 });
 

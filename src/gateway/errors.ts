@@ -57,3 +57,11 @@ export class HttpError extends Error {
 export function errorBody(statusCode: number, message: string): ErrorResponse {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
+
+/**
+ * The answer to an item the renderer refused: 400 for an option that does not apply to its type (a level
+ * for Data Matrix, H for Micro QR), which the request should not have sent; 422 for data it cannot draw.
+ */
+export function renderRefusal(error: { code: string; message: string }): HttpError {
+  return new HttpError(error.code === 'INVALID_OPTION' ? 400 : 422, `${error.code}: ${error.message}`);
+}

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from './errors.js';
+import { HttpError, renderRefusal } from './errors.js';
 import { render, type BarcodeRequest, type RenderOptions } from '../lib/index.js';
 
 export const CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -64,11 +64,11 @@ export function queryItem(
   return item;
 }
 
-/** Renders `item` and answers it (or 304/412 by If-None-Match); a code that cannot render is a 422. */
+/** Renders `item` and answers it (or 304/412 by If-None-Match); a code that cannot render is a 422 (400 for an option its type refuses). */
 export async function sendImage(request: FastifyRequest, reply: FastifyReply, item: BarcodeRequest, version: string) {
   const etag = etagOf(item, version);
   const r = await render(item);
-  if (!r.success) throw new HttpError(422, `${r.error.code}: ${r.error.message}`);
+  if (!r.success) throw renderRefusal(r.error);
   const current = matches(request.headers['if-none-match'], etag);
   const safe = request.method === 'GET' || request.method === 'HEAD';
   if (current && !safe) {

@@ -52,6 +52,10 @@ export const LIMITS = {
   margin: { min: 0, max: 64 },
   /** Pixels per module. */
   module_width: { min: 1, max: 100 },
+  /** PDF417 security level (2^(level+1) error-correction codewords). Default: the level of `error_correction` (L 2, M 3, Q 4, H 5), else 2. */
+  pdf417_ec_level: { min: 0, max: 8 },
+  /** Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23. */
+  aztec_ec_percent: { min: 5, max: 95 },
   /** Native threads one batch may use. */
   max_concurrent: { min: 1, max: 20 },
 } as const;

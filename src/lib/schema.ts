@@ -21,7 +21,10 @@ const range = (limit: { min: number; max: number }) => ({ minimum: limit.min, ma
 // Requests may write these names in any case (see case.ts); results always use these spellings.
 export const BarcodeType = names(BARCODE_TYPES);
 export const Format = names(FORMATS);
-export const ErrorCorrection = names(ERROR_CORRECTION_LEVELS);
+export const ErrorCorrection = names(
+  ERROR_CORRECTION_LEVELS,
+  'QR (default M) and Micro QR (default L, no H). PDF417 and Aztec read it as a level of their own (pdf417_ec_level, aztec_ec_percent); Data Matrix refuses it, as its standard fixes the level; linear codes ignore it.',
+);
 const FormatOut = literals(FORMATS);
 const ErrorCorrectionOut = literals(ERROR_CORRECTION_LEVELS);
 
@@ -46,6 +49,20 @@ export const RenderOptions = Type.Object(
       }),
     ),
     error_correction: Type.Optional(ErrorCorrection),
+    pdf417_ec_level: Type.Optional(
+      Type.Integer({
+        ...range(LIMITS.pdf417_ec_level),
+        description:
+          'PDF417 security level, 2^(level+1) error-correction codewords; over error_correction. metadata.pdf417_ec_level reports the level used.',
+      }),
+    ),
+    aztec_ec_percent: Type.Optional(
+      Type.Integer({
+        ...range(LIMITS.aztec_ec_percent),
+        description:
+          'Aztec error-correction words in percent of the data, plus 3; over error_correction. metadata.aztec_ec_percent reports the one used.',
+      }),
+    ),
     foreground: Type.Optional(Type.String({ format: COLOUR, description: `${COLOUR_FORMS} (names in any case).` })),
     background: Type.Optional(Type.String({ format: BACKGROUND, description: 'As foreground, or "transparent".' })),
     show_text: Type.Optional(
@@ -109,6 +126,8 @@ export const Metadata = Type.Object({
   rows: Type.Integer(),
   columns: Type.Integer(),
   error_correction: Type.Optional(ErrorCorrectionOut),
+  pdf417_ec_level: Type.Optional(Type.Integer({ description: 'PDF417: the security level used.' })),
+  aztec_ec_percent: Type.Optional(Type.Integer({ description: 'Aztec: the error-correction percentage used.' })),
   text: Type.Optional(Type.String()),
   eci: Type.Optional(
     Type.Integer({

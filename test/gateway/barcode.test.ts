@@ -217,3 +217,36 @@ t.test('should not let an attacker inject markup into the SVG', async (t) => {
   t.notOk(single.body.includes('<script'));
   t.match(single.headers['content-security-policy'], /default-src 'none'/);
 });
+
+t.test(
+  'should take the error correction of PDF417 and Aztec, and answer 400 for a level Data Matrix cannot take',
+  async (t) => {
+    const app = await gateway(t);
+    const pdf417 = await app.inject({ url: '/api/barcodes/pdf417?data=level%207&pdf417_ec_level=7', headers: auth });
+    t.equal(pdf417.statusCode, 200);
+    t.equal(await decode(pdf417.body, ['PDF417']), 'level 7');
+    const aztec = await app.inject({ url: '/api/barcodes/aztec?data=fifty&aztec_ec_percent=50', headers: auth });
+    t.equal(aztec.statusCode, 200);
+    t.equal(await decode(aztec.body, ['Aztec']), 'fifty');
+
+    for (const url of [
+      '/api/barcodes/datamatrix?data=x&error_correction=H',
+      '/api/barcodes/microqr?data=1&error_correction=H',
+    ]) {
+      const res = await app.inject({ url, headers: auth });
+      t.equal(res.statusCode, 400, url);
+      t.match(res.json(), { error: 'Bad Request', message: /^INVALID_OPTION: options\.error_correction: / });
+    }
+    const post = await app.inject({
+      method: 'POST',
+      url: '/api/barcodes',
+      headers: auth,
+      payload: { barcode_type: 'datamatrix', data: 'x', options: { error_correction: 'L' } },
+    });
+    t.equal(post.statusCode, 400);
+    t.match(post.json().message, /Data Matrix's error correction is fixed by the standard/);
+    const range = await app.inject({ url: '/api/barcodes/pdf417?data=x&pdf417_ec_level=9', headers: auth });
+    t.equal(range.statusCode, 400);
+    t.match(range.json().message, /pdf417_ec_level must be a whole number from 0 to 8; got 9/);
+  },
+);

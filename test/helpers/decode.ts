@@ -46,6 +46,19 @@ export async function decode(
   return (await read(png, formats, textMode))?.text;
 }
 
+/** What the reader saw besides the text: the version and error-correction level it found in the symbol. */
+export async function decodeSymbol(
+  image: Buffer | string,
+  formats?: ReaderOptions['formats'],
+): Promise<{ text: string; version: string; ecLevel: string } | undefined> {
+  const png = typeof image === 'string' ? rasterise(image) : image;
+  const r = await read(png, formats);
+  if (!r) return undefined;
+  // `extra` is JSON such as {"ECLevel":"L","Version":"M3"}; the separate fields are deprecated.
+  const extra = (r.extra ? JSON.parse(r.extra) : {}) as { ECLevel?: string; Version?: string };
+  return { text: r.text, version: String(extra.Version ?? ''), ecLevel: String(extra.ECLevel ?? '') };
+}
+
 /** Width and height from a PNG's IHDR chunk. */
 export function pngSize(png: Buffer): { width: number; height: number } {
   if (png.toString('latin1', 1, 4) !== 'PNG') throw new Error('not a PNG');

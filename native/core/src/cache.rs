@@ -257,6 +257,8 @@ mod tests {
                 rows: 0,
                 columns: 0,
                 error_correction: None,
+                pdf417_ec_level: None,
+                aztec_ec_percent: None,
                 text: None,
                 eci: None,
                 width: 0,

@@ -7,6 +7,8 @@ use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
 use crate::options::{EcLevel, Format, IMAGE_PX, MARGIN, MODULE_PX};
 use crate::render::DATA_LENGTH;
+use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::pdf417::PDF417_EC_LEVEL;
 use crate::symbology::SYMBOLOGIES;
 
 /// Whole numbers from `min` to `max`, both included.
@@ -123,6 +125,16 @@ pub static LIMITS: &[Limit] = &[
         about: "Pixels per module.",
     },
     Limit {
+        name: "pdf417_ec_level",
+        range: PDF417_EC_LEVEL,
+        about: "PDF417 security level (2^(level+1) error-correction codewords). Default: the level of `error_correction` (L 2, M 3, Q 4, H 5), else 2.",
+    },
+    Limit {
+        name: "aztec_ec_percent",
+        range: AZTEC_EC_PERCENT,
+        about: "Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23.",
+    },
+    Limit {
         name: "max_concurrent",
         range: CONCURRENCY,
         about: "Native threads one batch may use.",
@@ -228,6 +240,20 @@ mod tests {
         assert_eq!(d.max_bytes() as u64, CACHE_MAX_BYTES.default);
         assert_eq!(d.ttl().as_secs(), CACHE_TTL_SECONDS.default);
         assert_eq!(setting("cache_max_bytes").unwrap().range.max, 1 << 40);
+    }
+
+    #[test]
+    fn the_error_correction_limits_state_the_levels_used() {
+        use crate::symbology::{aztec, pdf417};
+        let about = |name| limit(name).unwrap().about;
+        for (letter, level) in pdf417::LETTER_LEVELS {
+            assert!(about("pdf417_ec_level").contains(&format!("{} {level}", letter.as_str())));
+        }
+        assert!(about("pdf417_ec_level").ends_with(&format!("else {}.", pdf417::DEFAULT_LEVEL)));
+        for (letter, percent) in aztec::LETTER_PERCENTS {
+            assert!(about("aztec_ec_percent").contains(&format!("{} {percent}", letter.as_str())));
+        }
+        assert!(about("aztec_ec_percent").ends_with(&format!("else {}.", aztec::DEFAULT_PERCENT)));
     }
 
     #[test]

@@ -148,6 +148,12 @@ fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
         out.extend_from_slice(b",\"error_correction\":");
         write_str(out, ec.as_str());
     }
+    if let Some(level) = m.pdf417_ec_level {
+        write_u32_field(out, "pdf417_ec_level", level);
+    }
+    if let Some(percent) = m.aztec_ec_percent {
+        write_u32_field(out, "aztec_ec_percent", percent);
+    }
     if let Some(text) = &m.text {
         out.extend_from_slice(b",\"text\":");
         write_str(out, text);

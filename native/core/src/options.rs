@@ -2,6 +2,8 @@
 //! them (`RenderOptions`): parsing is the one place where they are validated.
 use crate::error::{CoreError, CoreResult};
 use crate::facts::Range;
+use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::pdf417::PDF417_EC_LEVEL;
 
 pub const MAX_IMAGE_PX: u32 = 4096;
 pub const MAX_MARGIN: u32 = 64;
@@ -128,6 +130,8 @@ pub struct RawOptions {
     pub margin: Option<f64>,
     pub module_width: Option<f64>,
     pub error_correction: Option<String>,
+    pub pdf417_ec_level: Option<f64>,
+    pub aztec_ec_percent: Option<f64>,
     pub foreground: Option<String>,
     pub background: Option<String>,
     pub show_text: Option<bool>,
@@ -142,6 +146,10 @@ pub struct RenderOptions {
     pub margin: Option<u32>,
     pub module_width: Option<u32>,
     pub error_correction: Option<EcLevel>,
+    /// PDF417's security level (0-8); after `Symbology::normalise`, set for PDF417 only.
+    pub pdf417_ec_level: Option<u32>,
+    /// Aztec's error-correction words, in percent of the data; after `normalise`, set for Aztec only.
+    pub aztec_ec_percent: Option<u32>,
     pub foreground: Rgba,
     pub background: Rgba,
     /// Human-readable text under linear codes; `None` means the symbology's
@@ -157,6 +165,8 @@ impl Default for RenderOptions {
             margin: None,
             module_width: None,
             error_correction: None,
+            pdf417_ec_level: None,
+            aztec_ec_percent: None,
             foreground: Rgba::BLACK,
             background: Rgba::WHITE,
             show_text: None,
@@ -185,6 +195,16 @@ impl RawOptions {
             margin: int("options.margin", self.margin, MARGIN)?,
             module_width: int("options.module_width", self.module_width, MODULE_PX)?,
             error_correction,
+            pdf417_ec_level: int(
+                "options.pdf417_ec_level",
+                self.pdf417_ec_level,
+                PDF417_EC_LEVEL,
+            )?,
+            aztec_ec_percent: int(
+                "options.aztec_ec_percent",
+                self.aztec_ec_percent,
+                AZTEC_EC_PERCENT,
+            )?,
             foreground: match &self.foreground {
                 None => Rgba::BLACK,
                 Some(s) => Rgba::parse("options.foreground", s, false)?,

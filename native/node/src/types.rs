@@ -26,9 +26,22 @@ pub struct RenderOptions {
     /// Pixels per module (X-dimension), instead of deriving it from `width`.
     #[napi(js_name = "module_width")]
     pub module_width: Option<f64>,
-    /// `L`, `M`, `Q` or `H`: QR (default `M`) and Micro QR (default `L`, no `H`).
+    /// `L`, `M`, `Q` or `H`: QR (default `M`) and Micro QR (default `L`, no
+    /// `H`); for PDF417 and Aztec, a level of their own (see the next two).
+    /// Refused for Data Matrix, whose error correction the standard fixes;
+    /// ignored by linear codes.
     #[napi(js_name = "error_correction")]
     pub error_correction: Option<String>,
+    /// PDF417 security level, 0 to 8 (2^(level+1) error-correction
+    /// codewords), over `error_correction`. Default: `error_correction` L 2,
+    /// M 3, Q 4, H 5, else 2. Ignored by other types.
+    #[napi(js_name = "pdf417_ec_level")]
+    pub pdf417_ec_level: Option<f64>,
+    /// Aztec error-correction words in percent of the data (plus 3), 5 to
+    /// 95, over `error_correction`. Default: `error_correction` L 10, M 23,
+    /// Q 36, H 50, else 23. Ignored by other types.
+    #[napi(js_name = "aztec_ec_percent")]
+    pub aztec_ec_percent: Option<f64>,
     /// `#RGB`, `#RRGGBB` or `#RRGGBBAA`. Default `#000000`.
     pub foreground: Option<String>,
     /// As `foreground`, or `transparent`. Default `#ffffff`.
@@ -66,6 +79,8 @@ impl From<NativeRequest> for Request {
                 margin: o.margin,
                 module_width: o.module_width,
                 error_correction: o.error_correction,
+                pdf417_ec_level: o.pdf417_ec_level,
+                aztec_ec_percent: o.aztec_ec_percent,
                 foreground: o.foreground,
                 background: o.background,
                 show_text: o.show_text,
@@ -86,6 +101,12 @@ pub struct NativeMetadata {
     pub columns: u32,
     #[napi(js_name = "error_correction")]
     pub error_correction: Option<String>,
+    /// PDF417's security level, as used.
+    #[napi(js_name = "pdf417_ec_level")]
+    pub pdf417_ec_level: Option<u32>,
+    /// Aztec's error-correction percentage, as used.
+    #[napi(js_name = "aztec_ec_percent")]
+    pub aztec_ec_percent: Option<u32>,
     pub text: Option<String>,
     /// The ECI the data starts with (26: UTF-8), when it has one.
     pub eci: Option<u32>,
@@ -103,6 +124,8 @@ impl From<&Metadata> for NativeMetadata {
             rows: m.rows,
             columns: m.columns,
             error_correction: m.error_correction.map(|e| e.as_str().to_string()),
+            pdf417_ec_level: m.pdf417_ec_level,
+            aztec_ec_percent: m.aztec_ec_percent,
             text: m.text.clone(),
             eci: m.eci,
             width: m.width,

@@ -7,7 +7,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { SigningConfig } from '../embed-config.js';
-import { errorResponses, HttpError } from '../errors.js';
+import { errorResponses, HttpError, renderRefusal } from '../errors.js';
 import { ownerOf } from '../plugins/auth.js';
 import { BY, EXPIRES, EXPIRES_IN, MAX_SIGNED_URL_LENGTH, SIGNED_ROUTE } from '../signing.js';
 import { BarcodeRequest, checkBatch } from '../../lib/index.js';
@@ -85,7 +85,7 @@ const sign: FastifyPluginAsyncTypebox<SignRouteOptions> = async (app, opts) => {
       const { id: _id, expires_in = EXPIRES_IN.default, ...item } = request.body;
       const params = imageParams(request.body);
       const [check] = await checkBatch([item]);
-      if (check && !check.success) throw new HttpError(422, `${check.error.code}: ${check.error.message}`);
+      if (check && !check.success) throw renderRefusal(check.error);
 
       const expires = Math.floor(Date.now() / 1000) + expires_in;
       const path = SIGNED_ROUTE.replace(':type', encodeURIComponent(item.barcode_type));

@@ -62,6 +62,10 @@ pub struct Metadata {
     pub rows: u32,
     pub columns: u32,
     pub error_correction: Option<EcLevel>,
+    /// PDF417's security level, as used.
+    pub pdf417_ec_level: Option<u32>,
+    /// Aztec's error-correction percentage, as used.
+    pub aztec_ec_percent: Option<u32>,
     pub text: Option<String>,
     /// The ECI the data starts with (26: UTF-8), when it has one.
     pub eci: Option<u32>,
@@ -270,7 +274,7 @@ pub(crate) fn parse_request(
     check_data_length(&req.data)?;
     let symbology = lookup(&req.barcode_type)?;
     let format = Format::parse(req.format.as_deref())?;
-    let options = symbology.normalise(req.options.parse()?);
+    let options = symbology.normalise(req.options.parse()?)?;
     Ok((symbology, format, options))
 }
 
@@ -308,6 +312,8 @@ pub(crate) fn render_parsed(
             rows: enc.rows.unwrap_or(m.height() as u32),
             columns: enc.columns.unwrap_or(m.width() as u32),
             error_correction: sym.meta.error_correction,
+            pdf417_ec_level: opts.pdf417_ec_level,
+            aztec_ec_percent: opts.aztec_ec_percent,
             text: sym.meta.text,
             eci: sym.meta.eci,
             width: lay.width,

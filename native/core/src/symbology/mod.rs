@@ -61,25 +61,63 @@ impl From<Symbol> for Encoded {
 
 pub type EncodeFn = fn(&str, &RenderOptions) -> CoreResult<Encoded>;
 
+/// What a symbology does with the error-correction options.
+#[derive(Debug, Clone, Copy)]
+pub enum Ec {
+    /// `error_correction` is the level, this one when absent (QR, Micro QR).
+    Levels(EcLevel),
+    /// `pdf417_ec_level`, else the level an `error_correction` letter stands for.
+    Pdf417,
+    /// `aztec_ec_percent`, else the percentage an `error_correction` letter stands for.
+    Aztec,
+    /// Fixed by the standard (Data Matrix ECC 200): asking for a level is refused, not ignored.
+    Fixed,
+    /// Linear codes have none. `error_correction` is ignored, like the other
+    /// symbologies' own options, so that one design can serve a job of mixed types.
+    None,
+}
+
 pub struct Symbology {
     /// The `barcode_type` value.
     pub name: &'static str,
     /// The symbology's usual name, reported in metadata.
     pub label: &'static str,
     pub encode: EncodeFn,
-    /// The level used when the caller gives none, for symbologies that take
-    /// `error_correction`; `None` where the option does not apply.
-    pub default_ec: Option<EcLevel>,
+    pub ec: Ec,
 }
 
 impl Symbology {
-    /// Resolves defaults so that requests rendering the same bytes compare
-    /// (and cache) as equal.
-    pub fn normalise(&self, mut options: RenderOptions) -> RenderOptions {
-        options.error_correction = self
-            .default_ec
-            .map(|d| options.error_correction.unwrap_or(d));
-        options
+    /// Resolves defaults, and drops the options this symbology ignores, so
+    /// that requests rendering the same bytes compare (and cache) as equal.
+    pub fn normalise(&self, mut options: RenderOptions) -> CoreResult<RenderOptions> {
+        let (pdf417, aztec) = (
+            options.pdf417_ec_level.take(),
+            options.aztec_ec_percent.take(),
+        );
+        let letter = options.error_correction.take();
+        match self.ec {
+            Ec::Levels(default) => options.error_correction = Some(letter.unwrap_or(default)),
+            Ec::Pdf417 => {
+                options.pdf417_ec_level = Some(pdf417::level(pdf417, letter));
+                // The letter is kept (and reported) only where it chose the level.
+                options.error_correction = letter.filter(|_| pdf417.is_none());
+            }
+            Ec::Aztec => {
+                options.aztec_ec_percent = Some(aztec::percent(aztec, letter));
+                options.error_correction = letter.filter(|_| aztec.is_none());
+            }
+            Ec::Fixed if letter.is_some() => {
+                return Err(CoreError::option(
+                    "options.error_correction",
+                    format!(
+                        "{}'s error correction is fixed by the standard for each symbol size, so it cannot be chosen; leave error_correction out",
+                        self.label
+                    ),
+                ))
+            }
+            Ec::Fixed | Ec::None => {}
+        }
+        Ok(options)
     }
 }
 
@@ -92,103 +130,103 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "qr",
         label: "QR Code",
         encode: qr_encode,
-        default_ec: Some(qr::DEFAULT_EC),
+        ec: Ec::Levels(qr::DEFAULT_EC),
     },
     Symbology {
         name: "microqr",
         label: "Micro QR Code",
         encode: microqr::encode,
-        default_ec: Some(microqr::DEFAULT_EC),
+        ec: Ec::Levels(microqr::DEFAULT_EC),
     },
     Symbology {
         name: "datamatrix",
         label: "Data Matrix",
         encode: datamatrix::encode,
-        default_ec: None,
+        ec: Ec::Fixed,
     },
     Symbology {
         name: "gs1_datamatrix",
         label: "GS1 DataMatrix",
         encode: datamatrix::encode_gs1,
-        default_ec: None,
+        ec: Ec::Fixed,
     },
     Symbology {
         name: "pdf417",
         label: "PDF417",
         encode: pdf417::encode,
-        default_ec: None,
+        ec: Ec::Pdf417,
     },
     Symbology {
         name: "aztec",
         label: "Aztec Code",
         encode: aztec::encode,
-        default_ec: None,
+        ec: Ec::Aztec,
     },
     Symbology {
         name: "code128",
         label: "Code 128",
         encode: code128::encode,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "gs1_128",
         label: "GS1-128",
         encode: code128::encode_gs1,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "ean13",
         label: "EAN-13",
         encode: ean_upc::encode_ean13,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "ean8",
         label: "EAN-8",
         encode: ean_upc::encode_ean8,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "upca",
         label: "UPC-A",
         encode: ean_upc::encode_upca,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "upce",
         label: "UPC-E",
         encode: ean_upc::encode_upce,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "code39",
         label: "Code 39",
         encode: code39_93::encode_code39,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "code93",
         label: "Code 93",
         encode: code39_93::encode_code93,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "itf",
         label: "ITF",
         encode: itf::encode_itf,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "itf14",
         label: "ITF-14",
         encode: itf::encode_itf14,
-        default_ec: None,
+        ec: Ec::None,
     },
     Symbology {
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
-        default_ec: None,
+        ec: Ec::None,
     },
 ];
 

@@ -126,3 +126,103 @@ fn every_type_encodes_a_typical_value() {
     );
     assert_eq!(enc("upce", "0425261").unwrap().symbol.matrix.width(), 51);
 }
+
+#[test]
+fn error_correction_is_honoured_or_refused_per_type() {
+    let given = |ec: Option<EcLevel>, pdf417: Option<u32>, aztec: Option<u32>| RenderOptions {
+        error_correction: ec,
+        pdf417_ec_level: pdf417,
+        aztec_ec_percent: aztec,
+        ..Default::default()
+    };
+    let norm = |name: &str, o: RenderOptions| lookup(name).unwrap().normalise(o);
+    let ec = |o: RenderOptions| (o.error_correction, o.pdf417_ec_level, o.aztec_ec_percent);
+    let h = Some(EcLevel::H);
+    // The letter picks the level; an explicit level wins and the letter is dropped with it.
+    assert_eq!(
+        ec(norm("pdf417", given(h, None, None)).unwrap()),
+        (h, Some(5), None)
+    );
+    assert_eq!(
+        ec(norm("pdf417", given(h, Some(8), Some(50))).unwrap()),
+        (None, Some(8), None)
+    );
+    assert_eq!(
+        ec(norm("pdf417", given(None, None, None)).unwrap()),
+        (None, Some(2), None)
+    );
+    assert_eq!(
+        ec(norm("aztec", given(h, Some(8), None)).unwrap()),
+        (h, None, Some(50))
+    );
+    assert_eq!(
+        ec(norm("aztec", given(None, None, Some(80))).unwrap()),
+        (None, None, Some(80))
+    );
+    assert_eq!(
+        ec(norm("aztec", given(None, None, None)).unwrap()),
+        (None, None, Some(23))
+    );
+    assert_eq!(
+        ec(norm("qr", given(None, Some(8), Some(50))).unwrap()),
+        (Some(EcLevel::M), None, None)
+    );
+    assert_eq!(
+        ec(norm("code128", given(h, Some(8), Some(50))).unwrap()),
+        (None, None, None)
+    );
+    for name in ["datamatrix", "gs1_datamatrix"] {
+        let e = norm(name, given(Some(EcLevel::L), None, None)).unwrap_err();
+        assert_eq!(e.code(), "INVALID_OPTION");
+        assert!(
+            e.to_string().starts_with("options.error_correction: "),
+            "{e}"
+        );
+        assert!(
+            norm(name, given(None, Some(3), Some(40))).is_ok(),
+            "{name}: the other types' options are ignored"
+        );
+    }
+}
+
+#[test]
+fn more_error_correction_makes_bigger_symbols() {
+    let size = |name: &str, o: RenderOptions| {
+        let s = lookup(name).unwrap();
+        let m = (s.encode)("Error correction 0123456789", &s.normalise(o).unwrap())
+            .unwrap()
+            .symbol
+            .matrix;
+        m.width() * m.height()
+    };
+    let pdf417: Vec<usize> = (0..=8)
+        .map(|l| {
+            size(
+                "pdf417",
+                RenderOptions {
+                    pdf417_ec_level: Some(l),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    assert!(
+        pdf417.windows(2).all(|w| w[0] <= w[1]) && pdf417[8] > 4 * pdf417[2],
+        "{pdf417:?}"
+    );
+    let aztec: Vec<usize> = [5, 23, 50, 95]
+        .map(|p| {
+            size(
+                "aztec",
+                RenderOptions {
+                    aztec_ec_percent: Some(p),
+                    ..Default::default()
+                },
+            )
+        })
+        .into();
+    assert!(
+        aztec.windows(2).all(|w| w[0] <= w[1]) && aztec[3] > aztec[0],
+        "{aztec:?}"
+    );
+}
