@@ -1,5 +1,6 @@
 import t from 'tap';
 import { BarcodeQuery } from '../../src/gateway/routes/barcode.js';
+import { LIMITS } from '../../src/lib/facts.js';
 import { auth, gateway } from '../helpers/gateway.js';
 
 /** The numbers GET /api/barcodes/:type takes, read from its schema so that a new one is tested too. */
@@ -10,10 +11,9 @@ const NUMERIC_OPTIONS = Object.entries(BarcodeQuery.properties)
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
 /** What each field accepts, as the messages say it. */
 const RANGES: Record<string, string> = {
-  width: 'from 1 to 4096',
-  height: 'from 1 to 4096',
-  margin: 'from 0 to 64',
-  module_width: 'from 1 to 100',
+  ...Object.fromEntries(
+    Object.entries(LIMITS).map(([name, { min, max }]) => [name, `from ${min} to ${max}`]),
+  ),
   page: 'from 1 to 1000000',
   limit: 'from 1 to 100',
 };
@@ -28,7 +28,11 @@ t.test('should answer 400 naming the field for a number that is not finite plain
     (v: string) => `/api/jobs?page=${v}`,
     (v: string) => `/api/jobs?limit=${v}`,
   ];
-  t.same(NUMERIC_OPTIONS.sort(), ['height', 'margin', 'module_width', 'width'], 'every numeric render option');
+  t.same(
+    NUMERIC_OPTIONS.sort(),
+    ['aztec_ec_percent', 'height', 'margin', 'module_width', 'pdf417_ec_level', 'width'],
+    'every numeric render option',
+  );
   for (const route of routes) {
     for (const value of NOT_DECIMAL) {
       const url = route(encodeURIComponent(value));
