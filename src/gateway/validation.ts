@@ -86,39 +86,42 @@ function badNumber(instancePath: string, text: string, schema: unknown): Verbose
 const propertySchema = (schema: unknown, key: string): unknown =>
   (schema as { properties?: Record<string, unknown> } | null)?.properties?.[key];
 
-/** Ajv's validator, then every number it coerced compared with the text it was given. */
-function finiteNumbersOnly(validate: Validate, schema: unknown): Validate {
-  const checked: Validate = (data, context) => {
-    const given = data !== null && typeof data === 'object' ? { ...(data as Record<string, unknown>) } : data;
-    if (!validate(data, context)) {
-      checked.errors = validate.errors;
-      return false;
-    }
-    checked.errors = null;
-    const root = notDecimal(data, given);
-    if (root !== undefined) return fail(badNumber('', root, schema));
-    if (data === null || typeof data !== 'object') return true;
-    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-      const was = (given as Record<string, unknown>)[key];
-      const path = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      const field = propertySchema(schema, key);
-      const bad = notDecimal(value, was);
-      if (bad !== undefined) return fail(badNumber(path, bad, field));
-      if (Array.isArray(value) && Array.isArray(was)) {
-        for (const [i, item] of value.entries()) {
-          const badItem = notDecimal(item, was[i]);
-          if (badItem !== undefined) {
-            return fail(badNumber(`${path}/${i}`, badItem, (field as { items?: unknown } | undefined)?.items));
-          }
+/** The first number Ajv coerced from text that is not plain decimal, as an error naming its field. */
+function firstBadNumber(data: unknown, given: unknown, schema: unknown): VerboseError | undefined {
+  const root = notDecimal(data, given);
+  if (root !== undefined) return badNumber('', root, schema);
+  if (data === null || typeof data !== 'object') return undefined;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const was = (given as Record<string, unknown>)[key];
+    const path = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const field = propertySchema(schema, key);
+    const bad = notDecimal(value, was);
+    if (bad !== undefined) return badNumber(path, bad, field);
+    if (Array.isArray(value) && Array.isArray(was)) {
+      for (const [i, item] of value.entries()) {
+        const badItem = notDecimal(item, was[i]);
+        if (badItem !== undefined) {
+          return badNumber(`${path}/${i}`, badItem, (field as { items?: unknown } | undefined)?.items);
         }
       }
     }
-    return true;
-  };
-  function fail(error: FastifySchemaValidationError): false {
-    checked.errors = [error];
-    return false;
   }
+  return undefined;
+}
+
+/**
+ * Ajv's validator, then every number it coerced compared with the text it was given.
+ * A text that is not plain decimal is named even when Ajv also refused its value
+ * (`0x20` read as 32 is over a maximum of 8): the text is what the client must fix.
+ */
+function finiteNumbersOnly(validate: Validate, schema: unknown): Validate {
+  const checked: Validate = (data, context) => {
+    const given = data !== null && typeof data === 'object' ? { ...(data as Record<string, unknown>) } : data;
+    const ok = validate(data, context);
+    const bad = firstBadNumber(data, given, schema);
+    checked.errors = bad ? [bad] : ok ? null : validate.errors;
+    return ok && !bad;
+  };
   // Fastify hands Ajv's own functions the parent object, so that a coerced root is kept.
   if (validate.schemaEnv !== undefined) checked.schemaEnv = validate.schemaEnv;
   return checked;

@@ -11,9 +11,7 @@ const NUMERIC_OPTIONS = Object.entries(BarcodeQuery.properties)
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
 /** What each field accepts, as the messages say it. */
 const RANGES: Record<string, string> = {
-  ...Object.fromEntries(
-    Object.entries(LIMITS).map(([name, { min, max }]) => [name, `from ${min} to ${max}`]),
-  ),
+  ...Object.fromEntries(Object.entries(LIMITS).map(([name, { min, max }]) => [name, `from ${min} to ${max}`])),
   page: 'from 1 to 1000000',
   limit: 'from 1 to 100',
 };
