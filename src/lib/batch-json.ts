@@ -5,9 +5,10 @@
  * instead of building objects and stringifying ~2 KB per code on its event
  * loop.
  */
+import { splitSignal, withSignal, type BatchCallOptions } from './abort.js';
 import { native, type NativeJsonBatch } from './native.js';
 import { invalidResult, prepare, summarise, type Prepared } from './prepare.js';
-import type { BarcodeRequest, BatchOptions } from './schema.js';
+import type { BarcodeRequest } from './schema.js';
 
 const COMMA = Buffer.from(',');
 const NONE: NativeJsonBatch = { json: Buffer.alloc(0), ends: [], successful: 0, cached: 0 };
@@ -41,20 +42,27 @@ function assembleJson(p: Prepared, out: NativeJsonBatch): Buffer {
 
 /**
  * As `renderBatch`, resolving with the response as UTF-8 JSON bytes; PNGs
- * are base64 text in `png`, as the HTTP API sends them.
+ * are base64 text in `png`, as the HTTP API sends them. `signal` as for `renderBatch`.
  */
-export async function renderBatchJson(items: BarcodeRequest[], options?: BatchOptions): Promise<Buffer> {
-  const p = prepare(items, options);
+export async function renderBatchJson(items: BarcodeRequest[], options?: BatchCallOptions): Promise<Buffer> {
+  const { options: batch, signal } = splitSignal(options);
+  const p = prepare(items, batch);
   const ids = nativeIds(p);
-  return assembleJson(
-    p,
-    p.nativeCount ? await native.renderBatchJsonAsync(p.itemsJson, ids, p.maxConcurrent, p.includeMetadata) : NONE,
+  return withSignal(signal, async (token) =>
+    assembleJson(
+      p,
+      p.nativeCount
+        ? await native.renderBatchJsonAsync(p.itemsJson, ids, p.maxConcurrent, p.includeMetadata, token)
+        : NONE,
+    ),
   );
 }
 
-/** The synchronous twin of `renderBatchJson`. */
-export function renderBatchJsonSync(items: BarcodeRequest[], options?: BatchOptions): Buffer {
-  const p = prepare(items, options);
+/** The synchronous twin of `renderBatchJson`; an aborted `signal` throws before it starts. */
+export function renderBatchJsonSync(items: BarcodeRequest[], options?: BatchCallOptions): Buffer {
+  const { options: batch, signal } = splitSignal(options);
+  signal?.throwIfAborted();
+  const p = prepare(items, batch);
   const ids = nativeIds(p);
   return assembleJson(
     p,

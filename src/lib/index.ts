@@ -3,9 +3,10 @@
  * `renderBatch` and `render` run on native threads and leave the event loop
  * free; `renderSync` blocks and suits scripts.
  */
+import { splitSignal, withSignal, type BatchCallOptions, type CallOptions } from './abort.js';
 import { native, type NativeResult } from './native.js';
 import { invalidResult, prepare, summarise, type Prepared } from './prepare.js';
-import type { BarcodeRequest, BarcodeResult, BatchOptions, BatchResponse } from './schema.js';
+import type { BarcodeRequest, BarcodeResult, BatchResponse } from './schema.js';
 
 export * from './schema.js';
 export * from './payloads/index.js';
@@ -13,6 +14,7 @@ export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
 export { CSS_COLOURS } from './colours.js';
+export type { BatchCallOptions, CallOptions } from './abort.js';
 export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
 
 function toResult(id: string, r: NativeResult): BarcodeResult {
@@ -51,24 +53,31 @@ function assemble(p: Prepared, native: NativeResult[]): BatchResponse {
 /**
  * Renders up to `batch_max_items` items concurrently on native threads.
  * A bad item fails only its own result; a malformed call throws a `BatchcodeError`.
+ * With `signal`, an abort stops the items not started and rejects with `signal.reason`.
  */
-export async function renderBatch(items: BarcodeRequest[], options?: BatchOptions): Promise<BatchResponse> {
-  const p = prepare(items, options);
-  return assemble(
-    p,
-    p.nativeCount ? await native.renderBatchAsync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : [],
+export async function renderBatch(items: BarcodeRequest[], options?: BatchCallOptions): Promise<BatchResponse> {
+  const { options: batch, signal } = splitSignal(options);
+  const p = prepare(items, batch);
+  return withSignal(signal, async (token) =>
+    assemble(
+      p,
+      p.nativeCount ? await native.renderBatchAsync(p.itemsJson, p.maxConcurrent, p.includeMetadata, token) : [],
+    ),
   );
 }
 
-/** The synchronous twin of `renderBatch`: same results, on the calling thread. */
-export function renderBatchSync(items: BarcodeRequest[], options?: BatchOptions): BatchResponse {
-  const p = prepare(items, options);
+/** The synchronous twin of `renderBatch`: same results, on the calling thread; an aborted `signal` throws before it starts. */
+export function renderBatchSync(items: BarcodeRequest[], options?: BatchCallOptions): BatchResponse {
+  const { options: batch, signal } = splitSignal(options);
+  signal?.throwIfAborted();
+  const p = prepare(items, batch);
   return assemble(p, p.nativeCount ? native.renderBatchSync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : []);
 }
 
-/** Renders one item off the event loop; metadata is always included. */
-export async function render(item: BarcodeRequest): Promise<BarcodeResult> {
-  const res = await renderBatch([item], { max_concurrent: 1, include_metadata: true });
+/** Renders one item off the event loop; metadata is always included. An aborted `signal` rejects with its reason. */
+export async function render(item: BarcodeRequest, options?: CallOptions): Promise<BarcodeResult> {
+  const { signal } = splitSignal(options);
+  const res = await renderBatch([item], { max_concurrent: 1, include_metadata: true, signal });
   return res.results[0] as BarcodeResult;
 }
 

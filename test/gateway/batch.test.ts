@@ -1,8 +1,11 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import t from 'tap';
 import { configure, JsonResults } from '../../src/lib/index.js';
 import { decode } from '../helpers/decode.js';
 import { auth, gateway } from '../helpers/gateway.js';
+import { largeCodes, renders, rendersPast, settled } from '../helpers/renders.js';
 
 const url = '/api/barcodes/batch';
 
@@ -122,20 +125,42 @@ t.test('should answer 400 for a body that is not JSON', async (t) => {
   t.notOk(res.body.includes('    at '), 'no stack');
 });
 
-t.test('should answer 503 when the batch runs past BATCH_TIMEOUT_MS', async (t) => {
+t.test('should answer 503 when the batch runs past BATCH_TIMEOUT_MS, and stop rendering it', async (t) => {
   const app = await gateway(t, { BATCH_TIMEOUT_MS: '1' });
-  const run = Date.now();
-  const barcodes = Array.from({ length: 100 }, (_, i) => ({
-    barcode_type: 'qr',
-    data: `timeout ${run} ${i} ${'z'.repeat(500)}`,
-    format: 'png',
-    options: { width: 2000 },
-  }));
-  const res = await app.inject({ method: 'POST', url, headers: auth, payload: { barcodes } });
+  const before = renders();
+  const res = await app.inject({ method: 'POST', url, headers: auth, payload: { barcodes: largeCodes('timeout') } });
   t.equal(res.statusCode, 503);
   t.equal(res.json().error, 'Service Unavailable');
   t.match(res.json().message, /did not finish within 1 ms \(BATCH_TIMEOUT_MS\)/);
   t.equal(res.headers['retry-after'], '1');
+  const total = (await settled()) - before;
+  t.ok(total < 100, `rendered ${total} of 100 after the timeout`);
+});
+
+t.test('should stop rendering a batch whose client went away', async (t) => {
+  const lines: string[] = [];
+  const app = await gateway(t, {}, { logger: { stream: { write: (line: string) => void lines.push(line) } } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const before = renders();
+  const body = JSON.stringify({ barcodes: largeCodes('gone') });
+  const req = request({
+    port,
+    method: 'POST',
+    path: url,
+    headers: { ...auth, 'content-type': 'application/json' },
+  });
+  req.on('error', () => {}); // the socket is destroyed on purpose
+  req.end(body);
+  await rendersPast(before, 3);
+  req.destroy();
+  const total = (await settled()) - before;
+  t.ok(total < 100, `rendered ${total} of 100 after the client left`);
+  const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
+  t.same(errors, [], 'no error-level log line');
+  // The gateway still answers the next batch in full.
+  const next = await app.inject({ method: 'POST', url, headers: auth, payload: { barcodes: largeCodes('next', 3) } });
+  t.equal(next.json().summary.successful, 3);
 });
 
 t.test('should answer 400 with its code when the Node API refuses the call', async (t) => {

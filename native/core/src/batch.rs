@@ -1,7 +1,7 @@
 //! One item through the cache with panics contained, and many items across
 //! a bounded number of threads.
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -72,7 +72,7 @@ pub fn check_guarded(req: &Request) -> CoreResult<()> {
 
 /// Checks every request, in order, on threads as `render_batch` renders.
 pub fn check_batch(reqs: &[Request], max_concurrent: usize) -> Vec<CoreResult<()>> {
-    map_batch(reqs, max_concurrent, |_, req| check_guarded(req))
+    map_batch(reqs, max_concurrent, &NEVER, |_, req| check_guarded(req)).unwrap_or_default()
 }
 
 /// Runs `f`, turning a panic into `CoreError::Internal` with its message.
@@ -108,11 +108,43 @@ fn pool(threads: usize) -> Option<&'static rayon::ThreadPool> {
         .as_ref()
 }
 
+/// A flag another thread sets to stop a batch: items not started when it is
+/// set are not rendered, and the batch ends with `Cancelled`. Items already
+/// rendering finish, since a render holds no point where it could stop.
+#[derive(Debug, Default)]
+pub struct Cancel(AtomicBool);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A batch stopped by its `Cancel` before every item was rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// A `Cancel` nobody sets, for batches that run to their end.
+static NEVER: Cancel = Cancel(AtomicBool::new(false));
+
 /// Renders every request, in order, on at most `max_concurrent` threads;
 /// never more threads than items, nor than its share of the cores (see
 /// `threads_for`).
 pub fn render_batch(reqs: &[Request], max_concurrent: usize) -> Vec<Outcome> {
-    render_batch_map(reqs, max_concurrent, |_, o| o)
+    render_batch_until(reqs, max_concurrent, &NEVER).unwrap_or_default()
+}
+
+/// As `render_batch`, stopping when `cancel` is set.
+pub fn render_batch_until(
+    reqs: &[Request],
+    max_concurrent: usize,
+    cancel: &Cancel,
+) -> Result<Vec<Outcome>, Cancelled> {
+    render_batch_map(reqs, max_concurrent, cancel, |_, o| o)
 }
 
 /// Batches rendering right now, across every caller in the process.
@@ -144,26 +176,36 @@ fn threads_for(max_concurrent: usize, items: usize, cores: usize, in_flight: usi
         .min((cores / in_flight.max(1)).max(1))
 }
 
-/// As `render_batch`, passing each item's index and outcome through `f` on
-/// the render thread, so per-item output work is parallel too.
+/// As `render_batch_until`, passing each item's index and outcome through
+/// `f` on the render thread, so per-item output work is parallel too.
 pub fn render_batch_map<T: Send>(
     reqs: &[Request],
     max_concurrent: usize,
+    cancel: &Cancel,
     f: impl Fn(usize, Outcome) -> T + Sync,
-) -> Vec<T> {
-    map_batch(reqs, max_concurrent, |i, req| f(i, render_guarded(req)))
+) -> Result<Vec<T>, Cancelled> {
+    map_batch(reqs, max_concurrent, cancel, |i, req| {
+        f(i, render_guarded(req))
+    })
 }
 
 /// Runs `f` on each request and its index, in order, on at most
-/// `max_concurrent` threads; `f` must contain its own panics.
+/// `max_concurrent` threads, until `cancel` is set; `f` must contain its own
+/// panics.
 fn map_batch<T: Send>(
     reqs: &[Request],
     max_concurrent: usize,
+    cancel: &Cancel,
     f: impl Fn(usize, &Request) -> T + Sync,
-) -> Vec<T> {
+) -> Result<Vec<T>, Cancelled> {
     let (_counted, in_flight) = InFlight::enter();
     let threads = threads_for(max_concurrent, reqs.len(), cores(), in_flight);
-    let one = |(i, req)| f(i, req);
+    // Checked before each item: a set flag makes every item not yet started
+    // an `Err`, and collecting into a `Result` stops handing out items.
+    let one = |(i, req)| match cancel.is_cancelled() {
+        true => Err(Cancelled),
+        false => Ok(f(i, req)),
+    };
     match (threads > 1).then(|| pool(threads)).flatten() {
         // If the OS refused the threads, render on the calling thread.
         Some(pool) => pool.install(|| {
@@ -263,6 +305,48 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(r.unwrap_err().code(), "INVALID_DATA");
+    }
+
+    fn qr_items(n: usize) -> Vec<Request> {
+        (0..n)
+            .map(|i| Request {
+                barcode_type: "qr".into(),
+                data: format!("cancel test {i} {:?}", Instant::now()),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_set_cancel_renders_nothing() {
+        let cancel = Cancel::default();
+        cancel.cancel();
+        let calls = AtomicUsize::new(0);
+        let out = render_batch_map(&qr_items(10), 2, &cancel, |_, _| {
+            calls.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(out, Err(Cancelled));
+        assert_eq!(calls.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn cancel_stops_the_items_not_started() {
+        for threads in [1, 2] {
+            let cancel = Cancel::default();
+            let calls = AtomicUsize::new(0);
+            let out = render_batch_map(&qr_items(50), threads, &cancel, |_, o| {
+                assert!(o.result.is_ok());
+                if calls.fetch_add(1, Ordering::Relaxed) == 2 {
+                    cancel.cancel();
+                }
+            });
+            assert_eq!(out, Err(Cancelled));
+            // Each thread may have started one more item before it saw the flag.
+            let rendered = calls.load(Ordering::Relaxed);
+            assert!((3..3 + threads).contains(&rendered), "{threads} threads: {rendered}");
+        }
+        let cancel = Cancel::default();
+        assert_eq!(render_batch_until(&qr_items(5), 2, &cancel).map(|o| o.len()), Ok(5));
     }
 
     #[test]

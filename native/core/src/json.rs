@@ -7,7 +7,7 @@ use std::io::Write as _;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::batch::{render_batch_map, Outcome};
+use crate::batch::{render_batch_map, Cancel, Cancelled, Outcome};
 use crate::render::{Body, Metadata, Request};
 
 /// A batch's results as the items of a JSON array: `json` holds them joined
@@ -28,8 +28,9 @@ pub fn render_batch_json(
     ids_json: &[String],
     max_concurrent: usize,
     include_metadata: bool,
-) -> JsonBatch {
-    let items = render_batch_map(reqs, max_concurrent, |i, o| {
+    cancel: &Cancel,
+) -> Result<JsonBatch, Cancelled> {
+    let items = render_batch_map(reqs, max_concurrent, cancel, |i, o| {
         let mut json = Vec::new();
         write_result(
             &mut json,
@@ -38,7 +39,7 @@ pub fn render_batch_json(
             include_metadata,
         );
         (json, o.result.is_ok(), o.cached)
-    });
+    })?;
     let mut batch = JsonBatch {
         json: Vec::with_capacity(items.iter().map(|(j, ..)| j.len() + 1).sum()),
         ..Default::default()
@@ -52,7 +53,7 @@ pub fn render_batch_json(
         batch.successful += ok as u32;
         batch.cached += (ok && cached) as u32;
     }
-    batch
+    Ok(batch)
 }
 
 /// Whether `s` is exactly one JSON string, quotes included, as an id must
@@ -345,7 +346,7 @@ mod tests {
             })
             .collect();
         let ids: Vec<String> = ["\"a\"", "\"b\"", "\"c\""].map(String::from).to_vec();
-        let batch = render_batch_json(&reqs, &ids, 2, false);
+        let batch = render_batch_json(&reqs, &ids, 2, false, &Cancel::default()).unwrap();
         assert_eq!(batch.ends.len(), 3);
         assert_eq!((batch.successful, batch.cached), (2, 0));
         let mut start = 0;

@@ -11,7 +11,10 @@ pub mod options;
 pub mod render;
 pub mod symbology;
 
-pub use batch::{check_batch, check_guarded, render_batch, render_guarded, Outcome};
+pub use batch::{
+    check_batch, check_guarded, render_batch, render_batch_until, render_guarded, Cancel, Cancelled,
+    Outcome,
+};
 pub use cache::{global_cache, Cache, CacheConfig, CacheStats};
 pub use error::{CoreError, CoreResult};
 pub use options::{EcLevel, Format, RawOptions, RenderOptions, Rgba};

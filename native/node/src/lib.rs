@@ -13,29 +13,32 @@ use napi::ScopedTask;
 use napi_derive::napi;
 
 use tasks::{
-    batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CheckTask, CoreErr,
-    Items, JsonBatchTask,
+    batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CancelToken, CheckTask,
+    CoreErr, Items, JsonBatchTask,
 };
 use types::{NativeCacheStats, NativeCheck, NativeFacts, NativeJsonBatch, NativeResult};
 
 /// Renders `itemsJson`, a JSON array of `NativeRequest` (at most 10000), on
 /// native threads (at most `maxConcurrent`, 1 to 20, default 20, and at
 /// most this batch's share of the cores among the batches rendering);
-/// resolves with one result per item.
+/// resolves with one result per item, or rejects with `CANCELLED` once
+/// `cancel` is cancelled.
 #[napi(
-    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null",
+    ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null, cancel?: CancelToken | undefined | null",
     ts_return_type = "Promise<NativeResult[]>"
 )]
 pub fn render_batch_async(
     items_json: Unknown,
     max_concurrent: Option<Unknown>,
     include_metadata: Option<Unknown>,
+    cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<BatchTask>> {
     shield(|| {
         let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
         Ok(AsyncTask::new(batch_task(
             items,
             include_metadata.as_ref(),
+            cancel,
         )?))
     })
 }
@@ -52,7 +55,7 @@ pub fn render_batch_sync<'env>(
 ) -> Result<Vec<NativeResult<'env>>> {
     shield(|| {
         let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
-        let mut task = batch_task(items, include_metadata.as_ref())?;
+        let mut task = batch_task(items, include_metadata.as_ref(), None)?;
         let out = task.compute()?;
         task.resolve(env, out)
     })
@@ -61,7 +64,7 @@ pub fn render_batch_sync<'env>(
 /// As `renderBatchAsync`, resolving with the results written as JSON (PNG
 /// as base64); `idsJson` holds each item's id as `JSON.stringify` wrote it.
 #[napi(
-    ts_args_type = "itemsJson: string, idsJson: Array<string>, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null",
+    ts_args_type = "itemsJson: string, idsJson: Array<string>, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null, cancel?: CancelToken | undefined | null",
     ts_return_type = "Promise<NativeJsonBatch>"
 )]
 pub fn render_batch_json_async(
@@ -69,6 +72,7 @@ pub fn render_batch_json_async(
     ids_json: Vec<String>,
     max_concurrent: Option<Unknown>,
     include_metadata: Option<Unknown>,
+    cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<JsonBatchTask>> {
     shield(|| {
         let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
@@ -76,6 +80,7 @@ pub fn render_batch_json_async(
             items,
             ids_json,
             include_metadata.as_ref(),
+            cancel,
         )?))
     })
 }
@@ -93,7 +98,7 @@ pub fn render_batch_json_sync<'env>(
 ) -> Result<NativeJsonBatch<'env>> {
     shield(|| {
         let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
-        let mut task = json_batch_task(items, ids_json, include_metadata.as_ref())?;
+        let mut task = json_batch_task(items, ids_json, include_metadata.as_ref(), None)?;
         let out = task.compute()?;
         task.resolve(env, out)
     })

@@ -2,11 +2,14 @@
 //! on the calling thread (a libuv worker for the async twin), then converts
 //! the output to JavaScript values on the main thread. Every step runs in
 //! `shield`, so no panic reaches Node.
+use std::sync::Arc;
+
 use batchcode_core::batch::{check_batch, guard, BATCH_MAX_ITEMS, CONCURRENCY, MAX_CONCURRENT};
 use batchcode_core::json::{is_json_string, render_batch_json, JsonBatch};
-use batchcode_core::{render_batch, CoreError, CoreResult, Request};
+use batchcode_core::{render_batch_until, Cancel, Cancelled, CoreError, CoreResult, Request};
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
+use napi_derive::napi;
 
 use crate::args;
 use crate::types::{NativeCheck, NativeJsonBatch, NativeRequest, NativeResult};
@@ -23,6 +26,15 @@ impl From<CoreErr> for napi::Error {
 /// into Node aborts the process.
 pub fn shield<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     guard(|| Ok(f())).map_err(|e| napi::Error::from(CoreErr(e)))?
+}
+
+/// What a cancelled batch rejects with; the Node API answers with its
+/// signal's reason instead.
+fn cancelled(_: Cancelled) -> napi::Error {
+    napi::Error::new(
+        Status::Cancelled,
+        "CANCELLED: the batch was cancelled before every item was rendered",
+    )
 }
 
 /// A misuse of the binding, as napi's `InvalidArg`, the message unprefixed.
@@ -71,6 +83,7 @@ impl Items {
 pub struct BatchTask {
     items: Items,
     include_metadata: bool,
+    cancel: Arc<Cancel>,
 }
 
 impl<'env> ScopedTask<'env> for BatchTask {
@@ -80,7 +93,7 @@ impl<'env> ScopedTask<'env> for BatchTask {
     fn compute(&mut self) -> Result<Self::Output> {
         shield(|| {
             let requests = self.items.requests()?;
-            Ok(render_batch(&requests, self.items.max_concurrent))
+            render_batch_until(&requests, self.items.max_concurrent, &self.cancel).map_err(cancelled)
         })
     }
 
@@ -95,11 +108,43 @@ impl<'env> ScopedTask<'env> for BatchTask {
     }
 }
 
-pub fn batch_task(items: Items, include_metadata: Option<&Unknown>) -> Result<BatchTask> {
+/// A batch task; `cancel` stops it (the async twins take one, see `CancelToken`).
+pub fn batch_task(
+    items: Items,
+    include_metadata: Option<&Unknown>,
+    cancel: Option<&CancelToken>,
+) -> Result<BatchTask> {
     Ok(BatchTask {
         items,
         include_metadata: args::flag("include_metadata", include_metadata)?.unwrap_or(false),
+        cancel: cancel.map_or_else(Default::default, |t| t.0.clone()),
     })
+}
+
+/// Stops the async batch it is passed to: items not started when `cancel()`
+/// is called are not rendered, and the batch rejects with `CANCELLED`.
+/// One token may serve several batches.
+#[napi]
+pub struct CancelToken(Arc<Cancel>);
+
+#[napi]
+impl CancelToken {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        CancelToken(Arc::default())
+    }
+
+    #[napi]
+    pub fn cancel(&self) {
+        self.0.cancel();
+    }
+
+    /// Whether `cancel()` was called.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
 }
 
 /// Whether each item would render, without drawing (see `batchcode_core::check`).
@@ -170,7 +215,8 @@ impl<'env> ScopedTask<'env> for JsonBatchTask {
             }
             self.check_ids()?;
             let (max, meta) = (self.batch.items.max_concurrent, self.batch.include_metadata);
-            Ok(render_batch_json(&requests, &self.ids_json, max, meta))
+            render_batch_json(&requests, &self.ids_json, max, meta, &self.batch.cancel)
+                .map_err(cancelled)
         })
     }
 
@@ -183,9 +229,10 @@ pub fn json_batch_task(
     items: Items,
     ids_json: Vec<String>,
     include_metadata: Option<&Unknown>,
+    cancel: Option<&CancelToken>,
 ) -> Result<JsonBatchTask> {
     Ok(JsonBatchTask {
-        batch: batch_task(items, include_metadata)?,
+        batch: batch_task(items, include_metadata, cancel)?,
         ids_json,
     })
 }

@@ -35,6 +35,7 @@ export interface BatchRouteOptions {
 }
 
 class BatchTimeout extends Error {}
+class ClientGone extends Error {}
 
 const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) => {
   const envelope = bodyValidator(BatchEnvelope(opts.batchMaxItems));
@@ -54,16 +55,18 @@ const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) =>
     },
     async (request, reply) => {
       const { barcodes, options } = request.body;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BatchTimeout()), opts.batchTimeoutMs);
-      });
-      // The native threads write the answer's JSON (the schema above documents it), so it
-      // goes out as bytes without a serializer pass on the event loop.
-      const work = renderBatchJson(barcodes, options);
-      work.catch(() => {}); // a late failure after the timeout is not an unhandled rejection
+      // Stops the native threads when the answer is no longer wanted: past the timeout,
+      // or when the client went away, the items not started are not rendered.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new BatchTimeout()), opts.batchTimeoutMs);
+      const gone = () => {
+        if (!reply.raw.writableEnded) abort.abort(new ClientGone());
+      };
+      reply.raw.once('close', gone);
       try {
-        const json = await Promise.race([work, timeout]);
+        // The native threads write the answer's JSON (the schema above documents it), so it
+        // goes out as bytes without a serializer pass on the event loop.
+        const json = await renderBatchJson(barcodes, { ...options, signal: abort.signal });
         // A Buffer is sent as it is; the cast names what its bytes hold.
         return reply.type('application/json; charset=utf-8').send(json as unknown as BatchResponseJson);
       } catch (err) {
@@ -74,9 +77,15 @@ const batch: FastifyPluginAsyncTypebox<BatchRouteOptions> = async (app, opts) =>
             { 'retry-after': '1' },
           );
         }
+        // Nobody is left to read an answer.
+        if (err instanceof ClientGone) {
+          request.log.info({ items: barcodes.length }, 'client closed the connection: batch cancelled');
+          return reply.hijack();
+        }
         throw err;
       } finally {
         clearTimeout(timer);
+        reply.raw.off('close', gone);
       }
     },
   );
