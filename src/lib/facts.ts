@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
+/** Every `bearer` (ITF-14's bearer bars); the first is the default. */
+export const BEARERS = ['frame', 'top_bottom', 'none'] as const;
+
 /** Bounds the renderer enforces on every request, both ends included. */
 export const LIMITS = {
   /** Characters of `data` (Unicode scalar values; JavaScript's length is never fewer). */

@@ -6,11 +6,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { names } from './case.js';
 import { BACKGROUND, COLOUR, COLOUR_FORMS } from './colours.js';
-import { BARCODE_TYPES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
+import { BARCODE_TYPES, BEARERS, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
 import { PAYLOAD_KINDS, payloadProperties, type PayloadData } from './payloads/index.js';
 
 // Names and bounds are the Rust core's, generated into ./facts.ts; the MAX_* shorthands keep older importers compiling.
-export { BARCODE_TYPES, ERROR_CODES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS, SETTINGS } from './facts.js';
+export { BARCODE_TYPES, BEARERS, ERROR_CODES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS, SETTINGS } from './facts.js';
 export const MAX_DATA_LENGTH = LIMITS.data_length.max;
 export const MAX_CONCURRENT = LIMITS.max_concurrent.max;
 export const MAX_IMAGE_PX = LIMITS.width.max;
@@ -70,6 +70,12 @@ export const RenderOptions = Type.Object(
         description:
           'Human-readable text under linear codes: default on for EAN/UPC, off for others; never for 2D codes.',
       }),
+    ),
+    bearer: Type.Optional(
+      names(
+        BEARERS,
+        `ITF-14's bearer bars, ${BEARERS[0]} by default as GS1 specifies: a frame keeps the spec's 10-module quiet zones inside it, and margin is the blank outside it. Other types ignore it.`,
+      ),
     ),
   },
   { additionalProperties: false },

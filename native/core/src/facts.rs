@@ -5,7 +5,7 @@
 use crate::batch::{BATCH_MAX_ITEMS, CONCURRENCY};
 use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
-use crate::options::{EcLevel, Format, IMAGE_PX, MARGIN, MODULE_PX};
+use crate::options::{Bearer, EcLevel, Format, IMAGE_PX, MARGIN, MODULE_PX};
 use crate::render::DATA_LENGTH;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
@@ -160,6 +160,12 @@ pub const ERROR_CORRECTION_LEVELS: &[&str] = &[
     EcLevel::M.as_str(),
     EcLevel::Q.as_str(),
     EcLevel::H.as_str(),
+];
+
+pub const BEARERS: &[&str] = &[
+    Bearer::Frame.as_str(),
+    Bearer::TopBottom.as_str(),
+    Bearer::None.as_str(),
 ];
 
 /// Every `code` a failed item can carry from the core.

@@ -59,6 +59,40 @@ impl EcLevel {
     }
 }
 
+/// ITF-14's bearer bars (GS1 General Specifications, 5.3.6): a frame round
+/// the bars and their quiet zones, bars above and below only, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bearer {
+    Frame,
+    TopBottom,
+    None,
+}
+
+impl Bearer {
+    pub const ALL: [Bearer; 3] = [Bearer::Frame, Bearer::TopBottom, Bearer::None];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Bearer::Frame => "frame",
+            Bearer::TopBottom => "top_bottom",
+            Bearer::None => "none",
+        }
+    }
+
+    fn parse(s: &str) -> CoreResult<Bearer> {
+        Bearer::ALL
+            .into_iter()
+            .find(|b| b.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = Bearer::ALL.iter().map(|b| b.as_str()).collect();
+                CoreError::option(
+                    "options.bearer",
+                    format!("must be one of {}, got {:?}", names.join(", "), clip(s)),
+                )
+            })
+    }
+}
+
 /// A colour in sRGB with alpha; only ever serialised from these numbers, so
 /// nothing a caller sends can reach SVG markup as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +169,7 @@ pub struct RawOptions {
     pub foreground: Option<String>,
     pub background: Option<String>,
     pub show_text: Option<bool>,
+    pub bearer: Option<String>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -155,6 +190,8 @@ pub struct RenderOptions {
     /// Human-readable text under linear codes; `None` means the symbology's
     /// default (on for EAN/UPC, off for the others). Ignored by 2-D codes.
     pub show_text: Option<bool>,
+    /// Bearer bars; after `Symbology::normalise`, set for ITF-14 only.
+    pub bearer: Option<Bearer>,
 }
 
 impl Default for RenderOptions {
@@ -170,6 +207,7 @@ impl Default for RenderOptions {
             foreground: Rgba::BLACK,
             background: Rgba::WHITE,
             show_text: None,
+            bearer: None,
         }
     }
 }
@@ -214,6 +252,7 @@ impl RawOptions {
                 Some(s) => Rgba::parse("options.background", s, true)?,
             },
             show_text: self.show_text,
+            bearer: self.bearer.as_deref().map(Bearer::parse).transpose()?,
         })
     }
 }

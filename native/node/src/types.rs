@@ -50,6 +50,10 @@ pub struct RenderOptions {
     /// for other linear codes; never drawn for 2D codes.
     #[napi(js_name = "show_text")]
     pub show_text: Option<bool>,
+    /// ITF-14's bearer bars: `frame` (default, as GS1 specifies: the spec's
+    /// quiet zones inside it, `margin` outside it), `top_bottom` or `none`.
+    /// Ignored by other types.
+    pub bearer: Option<String>,
 }
 
 /// One item. A batch crosses the boundary as a JSON array of these: one
@@ -84,6 +88,7 @@ impl From<NativeRequest> for Request {
                 foreground: o.foreground,
                 background: o.background,
                 show_text: o.show_text,
+                bearer: o.bearer,
             },
         }
     }
@@ -324,6 +329,7 @@ pub struct NativeFacts {
     pub error_correction_levels: Vec<String>,
     #[napi(js_name = "error_codes")]
     pub error_codes: Vec<String>,
+    pub bearers: Vec<String>,
     pub limits: Vec<NativeLimit>,
     pub settings: Vec<NativeSetting>,
 }
@@ -336,6 +342,7 @@ impl NativeFacts {
             formats: strings(facts::FORMATS),
             error_correction_levels: strings(facts::ERROR_CORRECTION_LEVELS),
             error_codes: strings(facts::ERROR_CODES),
+            bearers: strings(facts::BEARERS),
             limits: facts::LIMITS.iter().map(NativeLimit::from).collect(),
             settings: facts::SETTINGS.iter().map(NativeSetting::from).collect(),
         }

@@ -2,9 +2,9 @@
 //! to a bar height, the spec's quiet zones left and right (asymmetric for
 //! EAN/UPC), and room for the human-readable text under the bars.
 use super::font::{ADVANCE, GLYPH_H};
-use super::{too_large, too_small, Extent, Layout, SizedBy, TextLayout};
+use super::{too_large, too_small, Extent, Layout, Rect, SizedBy, TextLayout};
 use crate::error::{CoreError, CoreResult};
-use crate::options::{RenderOptions, MAX_IMAGE_PX, MAX_MODULE_PX};
+use crate::options::{Bearer, RenderOptions, MAX_IMAGE_PX, MAX_MODULE_PX};
 use crate::symbology::linear::Linear;
 use crate::symbology::Symbol;
 
@@ -14,14 +14,26 @@ pub const DEFAULT_MODULE_PX: u32 = 2;
 pub const DEFAULT_BAR_MODULES: u32 = 25;
 /// Blank modules above and below the bars (none when `margin` is 0).
 pub const VERTICAL_QUIET: u32 = 2;
+/// Bearer bar thickness in modules: GS1 asks for at least 2, and Zint and
+/// bwip-js draw 5 by default, which survives the rough printing ITF-14 gets.
+pub const BEARER_MODULES: u32 = 5;
 
 pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<Layout> {
     let cols = sym.matrix.width() as u32;
+    let bearer = opts.bearer.filter(|b| *b != Bearer::None);
+    let frame = bearer == Some(Bearer::Frame);
+    // Inside a frame the spec's quiet zones always stay (bars against the
+    // frame would not scan); `margin` is then the blank outside it.
     let (ql, qr) = match opts.margin {
-        Some(m) => (m, m),
-        None => (lin.quiet_left, lin.quiet_right),
+        Some(m) if !frame => (m, m),
+        _ => (lin.quiet_left, lin.quiet_right),
     };
-    let tw = cols + ql + qr;
+    let (outer, side) = match frame {
+        true => (opts.margin.unwrap_or(0), BEARER_MODULES),
+        false => (0, 0),
+    };
+    let bearer_h = if bearer.is_some() { BEARER_MODULES } else { 0 };
+    let tw = cols + ql + qr + 2 * (side + outer);
     let scale = match (opts.module_width, opts.width) {
         (Some(m), _) => m,
         (None, Some(w)) => w / tw,
@@ -37,12 +49,10 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             ),
         ));
     }
-    let vpad_at = |scale: u32| {
-        if opts.margin == Some(0) {
-            0
-        } else {
-            VERTICAL_QUIET * scale
-        }
+    let vpad_at = |scale: u32| match (frame, opts.margin) {
+        (true, _) => outer * scale,
+        (false, Some(0)) => 0,
+        (false, _) => VERTICAL_QUIET * scale,
     };
     let vpad = vpad_at(scale);
     // Glyph pixel size: as large as the module width, smaller if the
@@ -65,14 +75,16 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         }
     };
     let text_h = text_h_at(size);
+    let bars_px = 2 * bearer_h * scale;
     let bar_px = match opts.height {
         Some(h) => {
-            let fixed = 2 * vpad + text_h;
+            let fixed = 2 * vpad + text_h + bars_px;
             if h <= fixed {
                 return Err(CoreError::option(
                     "options.height",
                     format!(
-                        "{h} pixels is too low: quiet zones and text take {fixed} pixels, so it needs at least {}",
+                        "{h} pixels is too low: quiet zones{} and text take {fixed} pixels, so it needs at least {}",
+                        if bearer.is_some() { ", bearer bars" } else { "" },
                         fixed + 1
                     ),
                 ));
@@ -81,15 +93,17 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         }
         None => DEFAULT_BAR_MODULES * scale,
     };
-    let height = opts.height.unwrap_or(bar_px + 2 * vpad + text_h);
+    let height = opts
+        .height
+        .unwrap_or(bar_px + 2 * vpad + text_h + bars_px);
     if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
         // The largest module size whose image fits both ways (text at most module-sized).
         let fit = (1..=(MAX_IMAGE_PX / tw).min(MAX_MODULE_PX))
             .rev()
             .find(|&m| {
-                opts.height
-                    .unwrap_or(DEFAULT_BAR_MODULES * m + 2 * vpad_at(m) + text_h_at(m))
-                    <= MAX_IMAGE_PX
+                opts.height.unwrap_or(
+                    (DEFAULT_BAR_MODULES + 2 * bearer_h) * m + 2 * vpad_at(m) + text_h_at(m),
+                ) <= MAX_IMAGE_PX
             })
             .unwrap_or(0);
         let by = match (opts.module_width, opts.width) {
@@ -110,7 +124,26 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             },
         )?;
     }
-    let x0 = ql * scale + (width - tw * scale) / 2;
+    let left = (width - tw * scale) / 2 + outer * scale;
+    let x0 = left + (side + ql) * scale;
+    let y0 = vpad + bearer_h * scale;
+    let bearers = bearer.map(|_| {
+        // Top and bottom bars span the quiet zones, and the frame's sides too.
+        let (b, span) = (bearer_h * scale, (cols + ql + qr + 2 * side) * scale);
+        let bar = |y| Rect { x: left, y, w: span, h: b };
+        let upright = |x| Rect {
+            x,
+            y: vpad,
+            w: side * scale,
+            h: bar_px + 2 * b,
+        };
+        [
+            bar(vpad),
+            bar(y0 + bar_px),
+            upright(left),
+            upright(left + span - side * scale),
+        ]
+    });
     Ok(Layout {
         width,
         height,
@@ -118,10 +151,11 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         row_px: bar_px,
         margin: ql,
         x0,
-        y0: vpad,
+        y0,
         text: (!lin.text.is_empty()).then_some(TextLayout {
             size,
-            top: vpad + bar_px + 2 * size,
+            top: y0 + bar_px + bearer_h * scale + 2 * size,
         }),
+        bearers,
     })
 }

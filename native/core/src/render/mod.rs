@@ -104,6 +104,25 @@ pub struct Layout {
     pub y0: u32,
     /// Human-readable text under linear codes.
     pub text: Option<TextLayout>,
+    /// ITF-14's bearer bars, in image pixels: top, bottom, left, right (the
+    /// last two empty without a frame).
+    pub bearers: Option<[Rect; 4]>,
+}
+
+/// A filled rectangle in image pixels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl Rect {
+    /// Whether pixel row `y` crosses it.
+    pub fn covers_row(&self, y: u32) -> bool {
+        self.w > 0 && (self.y..self.y + self.h).contains(&y)
+    }
 }
 
 /// Text under the bars: glyph pixels are `size` image pixels; glyph tops at `top`.
@@ -257,6 +276,7 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
         x0: (width - cols * scale) / 2,
         y0: (height - rows * scale) / 2,
         text: None,
+        bearers: None,
     })
 }
 

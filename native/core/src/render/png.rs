@@ -17,8 +17,15 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     let stride = row_bytes + 1;
     let mut raw = vec![0u8; stride * lay.height as usize];
     let mut line = vec![0u8; row_bytes];
-    let mut prev_source: Option<usize> = None;
+    let mut prev: Option<(Option<usize>, u8)> = None;
+    let bearers = lay.bearers.unwrap_or_default();
     for py in 0..lay.height as usize {
+        // Which bearer bars cross this row, one bit each: part of the row's identity.
+        let crossed = bearers
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.covers_row(py as u32))
+            .fold(0u8, |bits, (i, _)| bits | 1 << i);
         // Which module row feeds this pixel row, if any.
         let source = (py as u32)
             .checked_sub(lay.y0)
@@ -30,7 +37,7 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
                 (row < GLYPH_H).then_some(TEXT_ROW + row as usize)
             });
         let out = &mut raw[py * stride..(py + 1) * stride];
-        if py > 0 && source == prev_source {
+        if prev == Some((source, crossed)) {
             out[0] = 2; // Up: identical to the row above.
             continue;
         }
@@ -43,8 +50,13 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
                 fill_bits(&mut line, from, from + len * lay.scale as usize);
             }
         }
+        for (i, r) in bearers.iter().enumerate() {
+            if crossed & 1 << i != 0 {
+                fill_bits(&mut line, r.x as usize, (r.x + r.w) as usize);
+            }
+        }
         out[1..].copy_from_slice(&line);
-        prev_source = source;
+        prev = Some((source, crossed));
     }
     let idat = miniz_oxide::deflate::compress_to_vec_zlib(&raw, COMPRESSION_LEVEL);
 

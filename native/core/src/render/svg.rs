@@ -56,6 +56,20 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
                 out.push('z');
             }
         }
+        for r in lay.bearers.iter().flatten().filter(|r| r.w > 0) {
+            // In module units from the symbol's origin, as the bars are.
+            out.push('M');
+            push_decimal(&mut out, (r.x as f64 - lay.x0 as f64) / unit);
+            out.push(' ');
+            push_decimal(&mut out, (r.y as f64 - lay.y0 as f64) / unit);
+            out.push('h');
+            push_decimal(&mut out, r.w as f64 / unit);
+            out.push('v');
+            push_decimal(&mut out, r.h as f64 / unit);
+            out.push('h');
+            push_decimal(&mut out, -(r.w as f64) / unit);
+            out.push('z');
+        }
         out.push_str("\"/>");
         push_text(&mut out, enc, lay, opts);
         out.push_str("</svg>");

@@ -15,7 +15,7 @@ pub mod qr;
 
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
-use crate::options::{EcLevel, RenderOptions};
+use crate::options::{Bearer, EcLevel, RenderOptions};
 
 /// A symbol before rendering: its modules and what callers may want to know.
 #[derive(Debug)]
@@ -84,6 +84,9 @@ pub struct Symbology {
     pub label: &'static str,
     pub encode: EncodeFn,
     pub ec: Ec,
+    /// The bearer bars drawn when `bearer` is not given, for the one
+    /// symbology that has them (ITF-14); `None` ignores the option.
+    pub bearer: Option<Bearer>,
 }
 
 impl Symbology {
@@ -95,6 +98,8 @@ impl Symbology {
             options.aztec_ec_percent.take(),
         );
         let letter = options.error_correction.take();
+        let bearer = options.bearer.take();
+        options.bearer = self.bearer.map(|default| bearer.unwrap_or(default));
         match self.ec {
             Ec::Levels(default) => options.error_correction = Some(letter.unwrap_or(default)),
             Ec::Pdf417 => {
@@ -131,102 +136,120 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         label: "QR Code",
         encode: qr_encode,
         ec: Ec::Levels(qr::DEFAULT_EC),
+        bearer: None,
     },
     Symbology {
         name: "microqr",
         label: "Micro QR Code",
         encode: microqr::encode,
         ec: Ec::Levels(microqr::DEFAULT_EC),
+        bearer: None,
     },
     Symbology {
         name: "datamatrix",
         label: "Data Matrix",
         encode: datamatrix::encode,
         ec: Ec::Fixed,
+        bearer: None,
     },
     Symbology {
         name: "gs1_datamatrix",
         label: "GS1 DataMatrix",
         encode: datamatrix::encode_gs1,
         ec: Ec::Fixed,
+        bearer: None,
     },
     Symbology {
         name: "pdf417",
         label: "PDF417",
         encode: pdf417::encode,
         ec: Ec::Pdf417,
+        bearer: None,
     },
     Symbology {
         name: "aztec",
         label: "Aztec Code",
         encode: aztec::encode,
         ec: Ec::Aztec,
+        bearer: None,
     },
     Symbology {
         name: "code128",
         label: "Code 128",
         encode: code128::encode,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "gs1_128",
         label: "GS1-128",
         encode: code128::encode_gs1,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "ean13",
         label: "EAN-13",
         encode: ean_upc::encode_ean13,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "ean8",
         label: "EAN-8",
         encode: ean_upc::encode_ean8,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "upca",
         label: "UPC-A",
         encode: ean_upc::encode_upca,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "upce",
         label: "UPC-E",
         encode: ean_upc::encode_upce,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "code39",
         label: "Code 39",
         encode: code39_93::encode_code39,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "code93",
         label: "Code 93",
         encode: code39_93::encode_code93,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "itf",
         label: "ITF",
         encode: itf::encode_itf,
         ec: Ec::None,
+        bearer: None,
     },
     Symbology {
         name: "itf14",
         label: "ITF-14",
         encode: itf::encode_itf14,
         ec: Ec::None,
+        // GS1 specifies the frame; top and bottom bars where a frame cannot be printed.
+        bearer: Some(Bearer::Frame),
     },
     Symbology {
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
         ec: Ec::None,
+        bearer: None,
     },
 ];
 
