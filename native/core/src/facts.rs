@@ -162,11 +162,16 @@ pub const ERROR_CORRECTION_LEVELS: &[&str] = &[
     EcLevel::H.as_str(),
 ];
 
-pub const BEARERS: &[&str] = &[
-    Bearer::Frame.as_str(),
-    Bearer::TopBottom.as_str(),
-    Bearer::None.as_str(),
-];
+/// Every `bearer`, read from `Bearer::ALL` so that the list is written once.
+pub const BEARERS: &[&str] = &{
+    let mut names = [""; Bearer::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Bearer::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// Every `code` a failed item can carry from the core.
 pub const ERROR_CODES: &[&str] = CoreError::CODES;
