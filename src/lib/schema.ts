@@ -77,6 +77,13 @@ export const RenderOptions = Type.Object(
         `ITF-14's bearer bars, ${BEARERS[0]} by default as GS1 specifies: a frame keeps the spec's 10-module quiet zones inside it, and margin is the blank outside it. Other types ignore it.`,
       ),
     ),
+    addon: Type.Optional(
+      Type.String({
+        maxLength: LIMITS.data_length.max,
+        description:
+          'EAN-2 or EAN-5 add-on: 2 or 5 digits after EAN-13, UPC-A or UPC-E (the data may carry it instead, after a space: "9781234567897 51299"). Other types ignore it.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

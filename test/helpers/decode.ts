@@ -64,3 +64,23 @@ export function pngSize(png: Buffer): { width: number; height: number } {
   if (png.toString('latin1', 1, 4) !== 'PNG') throw new Error('not a PNG');
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
+
+/**
+ * Decodes an EAN/UPC symbol that must carry an EAN-2/EAN-5 add-on (ZXing's
+ * `eanAddOnSymbol: 'Require'`): the main symbol's text without the add-on, and the add-on.
+ */
+export async function decodeAddOn(
+  image: Buffer | string,
+  formats?: ReaderOptions['formats'],
+): Promise<{ text: string; addOn: string } | undefined> {
+  const png = typeof image === 'string' ? rasterise(image) : image;
+  const results = await readBarcodes(png, {
+    ...options,
+    ...(formats && { formats }),
+    eanAddOnSymbol: 'Require',
+  });
+  const r = results.find((x) => x.isValid);
+  if (!r) return undefined;
+  const addOn = String((JSON.parse(r.extra || '{}') as { EanAddOn?: string }).EanAddOn ?? '');
+  return { text: r.text.slice(0, r.text.length - addOn.length), addOn };
+}

@@ -343,10 +343,16 @@ mod tests {
             assert_eq!(out, Err(Cancelled));
             // Each thread may have started one more item before it saw the flag.
             let rendered = calls.load(Ordering::Relaxed);
-            assert!((3..3 + threads).contains(&rendered), "{threads} threads: {rendered}");
+            assert!(
+                (3..3 + threads).contains(&rendered),
+                "{threads} threads: {rendered}"
+            );
         }
         let cancel = Cancel::default();
-        assert_eq!(render_batch_until(&qr_items(5), 2, &cancel).map(|o| o.len()), Ok(5));
+        assert_eq!(
+            render_batch_until(&qr_items(5), 2, &cancel).map(|o| o.len()),
+            Ok(5)
+        );
     }
 
     #[test]

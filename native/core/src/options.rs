@@ -3,6 +3,7 @@
 use crate::error::{CoreError, CoreResult};
 use crate::facts::Range;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::ean_upc::AddOn;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
 
 pub const MAX_IMAGE_PX: u32 = 4096;
@@ -170,6 +171,7 @@ pub struct RawOptions {
     pub background: Option<String>,
     pub show_text: Option<bool>,
     pub bearer: Option<String>,
+    pub addon: Option<String>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -192,6 +194,8 @@ pub struct RenderOptions {
     pub show_text: Option<bool>,
     /// Bearer bars; after `Symbology::normalise`, set for ITF-14 only.
     pub bearer: Option<Bearer>,
+    /// EAN-2/EAN-5 add-on digits; after `normalise`, kept for EAN-13, UPC-A and UPC-E only.
+    pub addon: Option<AddOn>,
 }
 
 impl Default for RenderOptions {
@@ -208,6 +212,7 @@ impl Default for RenderOptions {
             background: Rgba::WHITE,
             show_text: None,
             bearer: None,
+            addon: None,
         }
     }
 }
@@ -253,6 +258,11 @@ impl RawOptions {
             },
             show_text: self.show_text,
             bearer: self.bearer.as_deref().map(Bearer::parse).transpose()?,
+            addon: self
+                .addon
+                .as_deref()
+                .map(|s| AddOn::parse("options.addon", s))
+                .transpose()?,
         })
     }
 }

@@ -13,8 +13,8 @@ use napi::ScopedTask;
 use napi_derive::napi;
 
 use tasks::{
-    batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CancelToken, CheckTask,
-    CoreErr, Items, JsonBatchTask,
+    batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CancelToken,
+    CheckTask, CoreErr, Items, JsonBatchTask,
 };
 use types::{NativeCacheStats, NativeCheck, NativeFacts, NativeJsonBatch, NativeResult};
 

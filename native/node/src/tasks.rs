@@ -93,7 +93,8 @@ impl<'env> ScopedTask<'env> for BatchTask {
     fn compute(&mut self) -> Result<Self::Output> {
         shield(|| {
             let requests = self.items.requests()?;
-            render_batch_until(&requests, self.items.max_concurrent, &self.cancel).map_err(cancelled)
+            render_batch_until(&requests, self.items.max_concurrent, &self.cancel)
+                .map_err(cancelled)
         })
     }
 

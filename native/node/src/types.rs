@@ -54,6 +54,10 @@ pub struct RenderOptions {
     /// quiet zones inside it, `margin` outside it), `top_bottom` or `none`.
     /// Ignored by other types.
     pub bearer: Option<String>,
+    /// EAN-2 or EAN-5 add-on digits (2 or 5) for EAN-13, UPC-A and UPC-E,
+    /// also written after the data with a space (`9781234567897 51299`).
+    /// Default: none. Ignored by other types.
+    pub addon: Option<String>,
 }
 
 /// One item. A batch crosses the boundary as a JSON array of these: one
@@ -89,6 +93,7 @@ impl From<NativeRequest> for Request {
                 background: o.background,
                 show_text: o.show_text,
                 bearer: o.bearer,
+                addon: o.addon,
             },
         }
     }

@@ -6,7 +6,7 @@ use super::{too_large, too_small, Extent, Layout, Rect, SizedBy, TextLayout};
 use crate::error::{CoreError, CoreResult};
 use crate::options::{Bearer, RenderOptions, MAX_IMAGE_PX, MAX_MODULE_PX};
 use crate::symbology::linear::Linear;
-use crate::symbology::Symbol;
+use crate::symbology::{Encoded, Symbol};
 
 /// Pixels per module when neither `width` nor `module_width` is given.
 pub const DEFAULT_MODULE_PX: u32 = 2;
@@ -17,6 +17,52 @@ pub const VERTICAL_QUIET: u32 = 2;
 /// Bearer bar thickness in modules: GS1 asks for at least 2, and Zint and
 /// bwip-js draw 5 by default, which survives the rough printing ITF-14 gets.
 pub const BEARER_MODULES: u32 = 5;
+/// How far EAN/UPC guard bars (and an add-on) reach below the other bars,
+/// in modules: GS1 General Specifications 5.2.3.4 (5X).
+pub const GUARD_MODULES: u32 = 5;
+
+/// Which bars a module belongs to, for their vertical extent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Part {
+    Bars,
+    /// EAN/UPC guard bars, down into the text.
+    Guard,
+    /// An EAN-2/EAN-5 add-on, under its digits.
+    AddOn,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::Bars, Part::Guard, Part::AddOn];
+}
+
+/// The dark runs of a linear symbol as `(first module, modules, part)`,
+/// split where the part changes.
+pub fn segments(enc: &Encoded) -> Vec<(usize, usize, Part)> {
+    let Some(lin) = &enc.linear else {
+        return Vec::new();
+    };
+    let part = |x: usize| {
+        if lin.addon.is_some_and(|a| x >= a) {
+            Part::AddOn
+        } else if lin.guards.iter().any(|g| g.contains(&x)) {
+            Part::Guard
+        } else {
+            Part::Bars
+        }
+    };
+    let mut out = Vec::new();
+    for (x, len) in enc.symbol.matrix.dark_runs(0) {
+        let mut from = x;
+        for i in x + 1..=x + len {
+            if i == x + len || part(i) != part(from) {
+                out.push((from, i - from, part(from)));
+                from = i;
+            }
+        }
+    }
+    out
+}
 
 pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<Layout> {
     let cols = sym.matrix.width() as u32;
@@ -74,7 +120,16 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             size * (GLYPH_H + 2)
         }
     };
-    let text_h = text_h_at(size);
+    // Below the bars: the text, or the guard bars where they reach further.
+    let guard_at = |scale: u32| {
+        if lin.guards.is_empty() {
+            0
+        } else {
+            GUARD_MODULES * scale
+        }
+    };
+    let below_at = |scale: u32, size: u32| text_h_at(size).max(guard_at(scale));
+    let text_h = below_at(scale, size);
     let bars_px = 2 * bearer_h * scale;
     let bar_px = match opts.height {
         Some(h) => {
@@ -93,16 +148,14 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         }
         None => DEFAULT_BAR_MODULES * scale,
     };
-    let height = opts
-        .height
-        .unwrap_or(bar_px + 2 * vpad + text_h + bars_px);
+    let height = opts.height.unwrap_or(bar_px + 2 * vpad + text_h + bars_px);
     if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
         // The largest module size whose image fits both ways (text at most module-sized).
         let fit = (1..=(MAX_IMAGE_PX / tw).min(MAX_MODULE_PX))
             .rev()
             .find(|&m| {
                 opts.height.unwrap_or(
-                    (DEFAULT_BAR_MODULES + 2 * bearer_h) * m + 2 * vpad_at(m) + text_h_at(m),
+                    (DEFAULT_BAR_MODULES + 2 * bearer_h) * m + 2 * vpad_at(m) + below_at(m, m),
                 ) <= MAX_IMAGE_PX
             })
             .unwrap_or(0);
@@ -130,7 +183,12 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
     let bearers = bearer.map(|_| {
         // Top and bottom bars span the quiet zones, and the frame's sides too.
         let (b, span) = (bearer_h * scale, (cols + ql + qr + 2 * side) * scale);
-        let bar = |y| Rect { x: left, y, w: span, h: b };
+        let bar = |y| Rect {
+            x: left,
+            y,
+            w: span,
+            h: b,
+        };
         let upright = |x| Rect {
             x,
             y: vpad,
@@ -155,7 +213,14 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         text: (!lin.text.is_empty()).then_some(TextLayout {
             size,
             top: y0 + bar_px + bearer_h * scale + 2 * size,
+            above: y0,
         }),
         bearers,
+        guard_px: guard_at(scale),
+        // An add-on's digits sit over its bars, level with the top of the others.
+        addon_top: match lin.text.iter().any(|r| r.above) {
+            true => text_h_at(size).min(bar_px / 2),
+            false => 0,
+        },
     })
 }

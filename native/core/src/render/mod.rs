@@ -1,6 +1,6 @@
 //! From a request to image bytes: parse, encode, lay out, draw.
 pub mod font;
-mod linear;
+pub(crate) mod linear;
 mod png;
 mod svg;
 
@@ -107,6 +107,21 @@ pub struct Layout {
     /// ITF-14's bearer bars, in image pixels: top, bottom, left, right (the
     /// last two empty without a frame).
     pub bearers: Option<[Rect; 4]>,
+    /// Pixels that EAN/UPC guard bars and an add-on reach below the others.
+    pub guard_px: u32,
+    /// Pixels below `y0` where an add-on's bars start, under its digits.
+    pub addon_top: u32,
+}
+
+impl Layout {
+    /// Where a part of a linear symbol's bars starts and ends, in pixels below `y0`.
+    pub fn extent(&self, part: linear::Part) -> (u32, u32) {
+        match part {
+            linear::Part::Bars => (0, self.row_px),
+            linear::Part::Guard => (0, self.row_px + self.guard_px),
+            linear::Part::AddOn => (self.addon_top, self.row_px + self.guard_px),
+        }
+    }
 }
 
 /// A filled rectangle in image pixels.
@@ -125,11 +140,13 @@ impl Rect {
     }
 }
 
-/// Text under the bars: glyph pixels are `size` image pixels; glyph tops at `top`.
+/// Text under the bars: glyph pixels are `size` image pixels; glyph tops at
+/// `top`, and at `above` for runs over the bars (an add-on's digits).
 #[derive(Debug, Clone, Copy)]
 pub struct TextLayout {
     pub size: u32,
     pub top: u32,
+    pub above: u32,
 }
 
 pub fn layout(enc: &Encoded, opts: &RenderOptions) -> CoreResult<Layout> {
@@ -277,6 +294,8 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
         y0: (height - rows * scale) / 2,
         text: None,
         bearers: None,
+        guard_px: 0,
+        addon_top: 0,
     })
 }
 

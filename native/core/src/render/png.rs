@@ -1,6 +1,7 @@
 //! PNG as 1-bit palette images: a repeated scanline costs one filter byte
 //! ("Up", all zeros), which deflate shrinks to almost nothing.
 use super::font::{pixel, ADVANCE, GLYPH_H, GLYPH_W};
+use super::linear::{segments, Part};
 use super::Layout;
 use crate::options::RenderOptions;
 use crate::symbology::Encoded;
@@ -8,8 +9,19 @@ use crate::symbology::Encoded;
 // Level 1: a 300 px URL code is ~830 bytes (level 6: ~580) at half the time.
 const COMPRESSION_LEVEL: u8 = 1;
 
-/// Pixel rows of text are keyed past any matrix row, one key per glyph row.
-const TEXT_ROW: usize = usize::MAX / 2;
+/// What one pixel row shows; equal rows are written once and repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowKey {
+    /// The matrix row of a 2-D symbol.
+    matrix: Option<usize>,
+    /// The parts of a linear symbol's bars crossing the row, one bit each.
+    parts: u8,
+    /// Glyph rows of the text under and over the bars.
+    below: Option<u32>,
+    above: Option<u32>,
+    /// The bearer bars crossing the row, one bit each.
+    bearers: u8,
+}
 
 pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     let m = &enc.symbol.matrix;
@@ -17,46 +29,71 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     let stride = row_bytes + 1;
     let mut raw = vec![0u8; stride * lay.height as usize];
     let mut line = vec![0u8; row_bytes];
-    let mut prev: Option<(Option<usize>, u8)> = None;
+    let mut prev: Option<RowKey> = None;
     let bearers = lay.bearers.unwrap_or_default();
+    let segments = segments(enc);
+    let glyph_row = |py: u32, top: u32| {
+        let t = lay.text?;
+        let row = py.checked_sub(top)? / t.size;
+        (row < GLYPH_H).then_some(row)
+    };
     for py in 0..lay.height as usize {
-        // Which bearer bars cross this row, one bit each: part of the row's identity.
-        let crossed = bearers
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.covers_row(py as u32))
-            .fold(0u8, |bits, (i, _)| bits | 1 << i);
-        // Which module row feeds this pixel row, if any.
-        let source = (py as u32)
-            .checked_sub(lay.y0)
-            .map(|d| (d / lay.row_px) as usize)
-            .filter(|&y| y < m.height())
-            .or_else(|| {
-                let t = lay.text?;
-                let row = (py as u32).checked_sub(t.top)? / t.size;
-                (row < GLYPH_H).then_some(TEXT_ROW + row as usize)
-            });
+        let y = py as u32;
+        let below_y0 = y.checked_sub(lay.y0);
+        let key = RowKey {
+            matrix: below_y0
+                .map(|d| (d / lay.row_px) as usize)
+                .filter(|&r| r < m.height() && enc.linear.is_none()),
+            parts: match (below_y0, &enc.linear) {
+                (Some(d), Some(_)) => Part::ALL
+                    .into_iter()
+                    .filter(|&p| {
+                        let (top, bottom) = lay.extent(p);
+                        (top..bottom).contains(&d)
+                    })
+                    .fold(0, |bits, p| bits | 1 << p as u8),
+                _ => 0,
+            },
+            below: lay.text.and_then(|t| glyph_row(y, t.top)),
+            above: lay.text.and_then(|t| glyph_row(y, t.above)),
+            bearers: bearers
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.covers_row(y))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+        };
         let out = &mut raw[py * stride..(py + 1) * stride];
-        if prev == Some((source, crossed)) {
+        if prev == Some(key) {
             out[0] = 2; // Up: identical to the row above.
             continue;
         }
         line.fill(0);
-        if let (Some(row), Some(t)) = (source.and_then(|s| s.checked_sub(TEXT_ROW)), lay.text) {
-            draw_text_row(&mut line, enc, lay, t.size, row as u32);
-        } else if let Some(y) = source {
-            for (x, len) in m.dark_runs(y) {
+        if let Some(row) = key.matrix {
+            for (x, len) in m.dark_runs(row) {
                 let from = lay.x0 as usize + x * lay.scale as usize;
                 fill_bits(&mut line, from, from + len * lay.scale as usize);
             }
         }
+        for &(x, len, part) in &segments {
+            if key.parts & 1 << part as u8 != 0 {
+                let from = lay.x0 as usize + x * lay.scale as usize;
+                fill_bits(&mut line, from, from + len * lay.scale as usize);
+            }
+        }
+        if let Some(t) = lay.text {
+            for (row, above) in [(key.below, false), (key.above, true)] {
+                if let Some(row) = row {
+                    draw_text_row(&mut line, enc, lay, t.size, row, above);
+                }
+            }
+        }
         for (i, r) in bearers.iter().enumerate() {
-            if crossed & 1 << i != 0 {
+            if key.bearers & 1 << i != 0 {
                 fill_bits(&mut line, r.x as usize, (r.x + r.w) as usize);
             }
         }
         out[1..].copy_from_slice(&line);
-        prev = Some((source, crossed));
+        prev = Some(key);
     }
     let idat = miniz_oxide::deflate::compress_to_vec_zlib(&raw, COMPRESSION_LEVEL);
 
@@ -78,11 +115,11 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     png
 }
 
-/// One pixel row of the text runs: glyph row `row`, `size` pixels per glyph pixel.
-fn draw_text_row(line: &mut [u8], enc: &Encoded, lay: &Layout, size: u32, row: u32) {
+/// One pixel row of the text runs under (or over) the bars: glyph row `row`, `size` pixels per glyph pixel.
+fn draw_text_row(line: &mut [u8], enc: &Encoded, lay: &Layout, size: u32, row: u32, above: bool) {
     let Some(lin) = &enc.linear else { return };
     let width = lay.width as i64;
-    for run in &lin.text {
+    for run in lin.text.iter().filter(|r| r.above == above) {
         let n = run.text.chars().count() as i64;
         let run_w = (n * ADVANCE as i64 - 1) * size as i64;
         let centre = lay.x0 as f64 + run.center * lay.scale as f64;

@@ -1,5 +1,6 @@
 //! SVG as one run-length path, written into one buffer.
 use super::font::GLYPH_H;
+use super::linear::segments;
 use super::Layout;
 use crate::options::{RenderOptions, Rgba};
 use crate::symbology::Encoded;
@@ -35,26 +36,24 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
         push_paint(&mut out, "fill", opts.background);
         out.push_str("/>");
     }
-    if lay.row_px != lay.scale {
+    if enc.linear.is_some() {
         out.push_str("<path");
         push_paint(&mut out, "fill", opts.foreground);
         out.push_str(" d=\"");
-        // Linear codes: each matrix row is `row_px` pixels high.
-        let row_h = lay.row_px as f64 / unit;
-        for y in 0..m.height() {
-            for (x, len) in m.dark_runs(y) {
-                out.push('M');
-                out.push_str(num.format(x));
-                out.push(' ');
-                push_decimal(&mut out, y as f64 * row_h);
-                out.push('h');
-                out.push_str(num.format(len));
-                out.push('v');
-                push_decimal(&mut out, row_h);
-                out.push('H');
-                out.push_str(num.format(x));
-                out.push('z');
-            }
+        // Linear codes: one row of bars, each part as high as the layout says.
+        for (x, len, part) in segments(enc) {
+            let (top, bottom) = lay.extent(part);
+            out.push('M');
+            out.push_str(num.format(x));
+            out.push(' ');
+            push_decimal(&mut out, top as f64 / unit);
+            out.push('h');
+            out.push_str(num.format(len));
+            out.push('v');
+            push_decimal(&mut out, (bottom - top) as f64 / unit);
+            out.push('H');
+            out.push_str(num.format(x));
+            out.push('z');
         }
         for r in lay.bearers.iter().flatten().filter(|r| r.w > 0) {
             // In module units from the symbol's origin, as the bars are.
@@ -114,7 +113,7 @@ fn push_text(out: &mut String, enc: &Encoded, lay: &Layout, opts: &RenderOptions
         return;
     };
     let unit = lay.scale as f64;
-    let baseline = (t.top + GLYPH_H * t.size) as f64 / unit - lay.y0 as f64 / unit;
+    let baseline = |top: u32| (top + GLYPH_H * t.size) as f64 / unit - lay.y0 as f64 / unit;
     let font = (GLYPH_H * t.size) as f64 * 10.0 / 7.0 / unit;
     out.push_str("<g font-family=\"monospace\" text-anchor=\"middle\" font-size=\"");
     push_decimal(out, font);
@@ -125,7 +124,7 @@ fn push_text(out: &mut String, enc: &Encoded, lay: &Layout, opts: &RenderOptions
         out.push_str("<text x=\"");
         push_decimal(out, run.center);
         out.push_str("\" y=\"");
-        push_decimal(out, baseline);
+        push_decimal(out, baseline(if run.above { t.above } else { t.top }));
         out.push_str("\">");
         for c in run.text.chars() {
             match c {

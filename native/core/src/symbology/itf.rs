@@ -38,6 +38,7 @@ fn finish_itf(d: Vec<u8>, opts: &RenderOptions) -> CoreResult<Encoded> {
             quiet: (10, 10),
             runs,
             show_by_default: false,
+            ..Default::default()
         },
         opts,
     )

@@ -5,6 +5,7 @@ use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
 use crate::options::RenderOptions;
+use std::ops::Range;
 
 /// Layout facts of a linear symbol, used by the renderer.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +15,12 @@ pub struct Linear {
     pub quiet_right: u32,
     /// Text under the bars (empty when not shown).
     pub text: Vec<TextRun>,
+    /// Module ranges drawn down into the text area (EAN/UPC guard bars);
+    /// empty when no text is shown.
+    pub guards: Vec<Range<usize>>,
+    /// First module of an EAN-2/EAN-5 add-on, whose bars start below its
+    /// text (when shown) and end with the guard bars.
+    pub addon: Option<usize>,
 }
 
 /// One piece of readable text, centred on `center` (in modules from the
@@ -22,6 +29,8 @@ pub struct Linear {
 pub struct TextRun {
     pub text: String,
     pub center: f64,
+    /// Over the bars rather than under them (an add-on's digits).
+    pub above: bool,
 }
 
 /// Modules of a linear symbol, left to right (true = bar).
@@ -69,6 +78,7 @@ impl Bars {
 }
 
 /// Everything a linear encoder hands over.
+#[derive(Default)]
 pub struct Finished {
     pub bars: Bars,
     /// The encoded text as a reader returns it (check digits included).
@@ -78,6 +88,9 @@ pub struct Finished {
     pub runs: Vec<TextRun>,
     /// Whether text is shown when `options.show_text` is absent.
     pub show_by_default: bool,
+    /// See `Linear::guards` and `Linear::addon`.
+    pub guards: Vec<Range<usize>>,
+    pub addon: Option<usize>,
 }
 
 /// The common case: 10-module quiet zones, the text centred under the
@@ -91,6 +104,8 @@ pub fn finish_plain(bars: Bars, text: String, opts: &RenderOptions) -> CoreResul
             quiet: (10, 10),
             runs,
             show_by_default: false,
+            guards: Vec::new(),
+            addon: None,
         },
         opts,
     )
@@ -119,6 +134,9 @@ pub fn finish(f: Finished, opts: &RenderOptions) -> CoreResult<Encoded> {
             quiet_left: f.quiet.0,
             quiet_right: f.quiet.1,
             text: if show { f.runs } else { Vec::new() },
+            // Guards frame the digits: without them they stay as long as the other bars.
+            guards: if show { f.guards } else { Vec::new() },
+            addon: f.addon,
         }),
         rows: Some(1),
         columns: None,
@@ -133,6 +151,7 @@ pub fn centred(text: &str, modules: usize) -> Vec<TextRun> {
             .map(|c| if c.is_ascii_graphic() { c } else { ' ' })
             .collect(),
         center: modules as f64 / 2.0,
+        above: false,
     }]
 }
 

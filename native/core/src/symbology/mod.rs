@@ -87,6 +87,8 @@ pub struct Symbology {
     /// The bearer bars drawn when `bearer` is not given, for the one
     /// symbology that has them (ITF-14); `None` ignores the option.
     pub bearer: Option<Bearer>,
+    /// Whether it takes an EAN-2/EAN-5 add-on (EAN-13, UPC-A, UPC-E).
+    pub addon: bool,
 }
 
 impl Symbology {
@@ -100,6 +102,7 @@ impl Symbology {
         let letter = options.error_correction.take();
         let bearer = options.bearer.take();
         options.bearer = self.bearer.map(|default| bearer.unwrap_or(default));
+        options.addon = options.addon.filter(|_| self.addon);
         match self.ec {
             Ec::Levels(default) => options.error_correction = Some(letter.unwrap_or(default)),
             Ec::Pdf417 => {
@@ -137,6 +140,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: qr_encode,
         ec: Ec::Levels(qr::DEFAULT_EC),
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "microqr",
@@ -144,6 +148,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: microqr::encode,
         ec: Ec::Levels(microqr::DEFAULT_EC),
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "datamatrix",
@@ -151,6 +156,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: datamatrix::encode,
         ec: Ec::Fixed,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "gs1_datamatrix",
@@ -158,6 +164,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: datamatrix::encode_gs1,
         ec: Ec::Fixed,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "pdf417",
@@ -165,6 +172,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: pdf417::encode,
         ec: Ec::Pdf417,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "aztec",
@@ -172,6 +180,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: aztec::encode,
         ec: Ec::Aztec,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "code128",
@@ -179,6 +188,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: code128::encode,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "gs1_128",
@@ -186,6 +196,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: code128::encode_gs1,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "ean13",
@@ -193,6 +204,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: ean_upc::encode_ean13,
         ec: Ec::None,
         bearer: None,
+        addon: true,
     },
     Symbology {
         name: "ean8",
@@ -200,6 +212,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: ean_upc::encode_ean8,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "upca",
@@ -207,6 +220,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: ean_upc::encode_upca,
         ec: Ec::None,
         bearer: None,
+        addon: true,
     },
     Symbology {
         name: "upce",
@@ -214,6 +228,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: ean_upc::encode_upce,
         ec: Ec::None,
         bearer: None,
+        addon: true,
     },
     Symbology {
         name: "code39",
@@ -221,6 +236,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: code39_93::encode_code39,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "code93",
@@ -228,6 +244,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: code39_93::encode_code93,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "itf",
@@ -235,6 +252,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: itf::encode_itf,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
     Symbology {
         name: "itf14",
@@ -243,6 +261,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         ec: Ec::None,
         // GS1 specifies the frame; top and bottom bars where a frame cannot be printed.
         bearer: Some(Bearer::Frame),
+        addon: false,
     },
     Symbology {
         name: "codabar",
@@ -250,6 +269,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: codabar::encode,
         ec: Ec::None,
         bearer: None,
+        addon: false,
     },
 ];
 
