@@ -135,7 +135,11 @@ t.test('should refuse an add-on that is not 2 or 5 digits, or given twice, namin
     [{ barcode_type: 'ean13', data: '9781234567897 123' }, 'INVALID_DATA', /2 digits \(EAN-2\) or 5 digits/],
     [{ barcode_type: 'ean13', data: '9781234567897 ' }, 'INVALID_DATA', /got ""/],
     [{ barcode_type: 'upca', data: '012345678905 1a' }, 'INVALID_DATA', /got "1a"/],
-    [{ barcode_type: 'ean13', data: '9781234567897', options: { addon: '1234' } }, 'INVALID_OPTION', /^options\.addon:/],
+    [
+      { barcode_type: 'ean13', data: '9781234567897', options: { addon: '1234' } },
+      'INVALID_OPTION',
+      /^options\.addon:/,
+    ],
     [{ barcode_type: 'ean13', data: '9781234567897', options: { addon: '<b>' } }, 'INVALID_OPTION', /^options\.addon:/],
     [
       { barcode_type: 'ean13', data: '9781234567897 51299', options: { addon: '12' } },
