@@ -56,7 +56,7 @@ export function factsModule(f: NativeFacts): string {
     list('FORMATS', 'Every `format`; the first is the default.', f.formats),
     list('ERROR_CORRECTION_LEVELS', 'Every `error_correction` level.', f.error_correction_levels),
     list('ERROR_CODES', 'Every `error.code` the renderer gives a failed item.', f.error_codes),
-    list('BEARERS', "Every `bearer` (ITF-14's bearer bars); the first is the default.", f.bearers),
+    ...f.choices.map((c) => list(c.constant, c.about, c.names)),
     table('LIMITS', 'Bounds the renderer enforces on every request, both ends included.', f.limits),
     table('SETTINGS', 'The `configure()` settings: bounds (both ends included) and defaults.', f.settings),
   ].join('\n');

@@ -9,6 +9,7 @@ export const BARCODE_TYPES = [
   'microqr',
   'datamatrix',
   'gs1_datamatrix',
+  'gs1_digital_link',
   'pdf417',
   'aztec',
   'code128',
@@ -43,6 +44,12 @@ export const ERROR_CODES = [
 /** Every `bearer` (ITF-14's bearer bars); the first is the default. */
 export const BEARERS = ['frame', 'top_bottom', 'none'] as const;
 
+/** Every `datamatrix_shape`; the first is the default. */
+export const DATAMATRIX_SHAPES = ['square', 'rectangle', 'dmre'] as const;
+
+/** Every `symbol` a GS1 Digital Link URI is carried in; the first is the default. */
+export const LINK_SYMBOLS = ['qr', 'datamatrix'] as const;
+
 /** Bounds the renderer enforces on every request, both ends included. */
 export const LIMITS = {
   /** Characters of `data` (Unicode scalar values; JavaScript's length is never fewer). */
@@ -59,6 +66,8 @@ export const LIMITS = {
   pdf417_ec_level: { min: 0, max: 8 },
   /** Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23. */
   aztec_ec_percent: { min: 5, max: 95 },
+  /** Characters of `options.resolver` (GS1 Digital Link). */
+  resolver: { min: 1, max: 120 },
   /** Native threads one batch may use. */
   max_concurrent: { min: 1, max: 20 },
 } as const;

@@ -6,11 +6,29 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { names } from './case.js';
 import { BACKGROUND, COLOUR, COLOUR_FORMS } from './colours.js';
-import { BARCODE_TYPES, BEARERS, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS } from './facts.js';
+import {
+  BARCODE_TYPES,
+  BEARERS,
+  DATAMATRIX_SHAPES,
+  ERROR_CORRECTION_LEVELS,
+  FORMATS,
+  LIMITS,
+  LINK_SYMBOLS,
+} from './facts.js';
 import { PAYLOAD_KINDS, payloadProperties, type PayloadData } from './payloads/index.js';
 
 // Names and bounds are the Rust core's, generated into ./facts.ts; the MAX_* shorthands keep older importers compiling.
-export { BARCODE_TYPES, BEARERS, ERROR_CODES, ERROR_CORRECTION_LEVELS, FORMATS, LIMITS, SETTINGS } from './facts.js';
+export {
+  BARCODE_TYPES,
+  BEARERS,
+  DATAMATRIX_SHAPES,
+  ERROR_CODES,
+  ERROR_CORRECTION_LEVELS,
+  FORMATS,
+  LIMITS,
+  LINK_SYMBOLS,
+  SETTINGS,
+} from './facts.js';
 export const MAX_DATA_LENGTH = LIMITS.data_length.max;
 export const MAX_CONCURRENT = LIMITS.max_concurrent.max;
 export const MAX_IMAGE_PX = LIMITS.width.max;
@@ -82,6 +100,26 @@ export const RenderOptions = Type.Object(
         maxLength: LIMITS.data_length.max,
         description:
           'EAN-2 or EAN-5 add-on: 2 or 5 digits after EAN-13, UPC-A or UPC-E (the data may carry it instead, after a space: "9781234567897 51299"). Other types ignore it.',
+      }),
+    ),
+    datamatrix_shape: Type.Optional(
+      names(
+        DATAMATRIX_SHAPES,
+        `Data Matrix shape, ${DATAMATRIX_SHAPES[0]} by default: rectangle uses ISO/IEC 16022's six rectangles (up to 16x48), dmre adds ISO/IEC 21471's rectangular extensions (up to 26x64; older readers may not know them). The smallest size that holds the data is used. For datamatrix, gs1_datamatrix and gs1_digital_link in Data Matrix; other types ignore it.`,
+      ),
+    ),
+    symbol: Type.Optional(
+      names(
+        LINK_SYMBOLS,
+        `The symbol a gs1_digital_link is carried in, ${LINK_SYMBOLS[0]} by default. Other types ignore it.`,
+      ),
+    ),
+    resolver: Type.Optional(
+      Type.String({
+        minLength: LIMITS.resolver.min,
+        maxLength: LIMITS.resolver.max,
+        description:
+          'The resolver a gs1_digital_link built from element strings points to, https://host[:port][/path]; default https://id.gs1.org. A URI given as data keeps its own. Other types ignore it.',
       }),
     ),
   },

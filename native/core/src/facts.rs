@@ -5,9 +5,10 @@
 use crate::batch::{BATCH_MAX_ITEMS, CONCURRENCY};
 use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
-use crate::options::{Bearer, EcLevel, Format, IMAGE_PX, MARGIN, MODULE_PX};
+use crate::options::{Bearer, DmShape, EcLevel, Format, LinkSymbol, IMAGE_PX, MARGIN, MODULE_PX};
 use crate::render::DATA_LENGTH;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::digital_link::RESOLVER_LENGTH;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
 use crate::symbology::SYMBOLOGIES;
 
@@ -135,6 +136,11 @@ pub static LIMITS: &[Limit] = &[
         about: "Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23.",
     },
     Limit {
+        name: "resolver",
+        range: RESOLVER_LENGTH,
+        about: "Characters of `options.resolver` (GS1 Digital Link).",
+    },
+    Limit {
         name: "max_concurrent",
         range: CONCURRENCY,
         about: "Native threads one batch may use.",
@@ -162,16 +168,33 @@ pub const ERROR_CORRECTION_LEVELS: &[&str] = &[
     EcLevel::H.as_str(),
 ];
 
-/// Every `bearer`, read from `Bearer::ALL` so that the list is written once.
-pub const BEARERS: &[&str] = &{
-    let mut names = [""; Bearer::ALL.len()];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = Bearer::ALL[i].as_str();
-        i += 1;
-    }
-    names
-};
+/// An option that takes one of a few names, declared once with `choice!`.
+#[derive(Debug, Clone, Copy)]
+pub struct Choice {
+    /// The constant TypeScript knows the names by.
+    pub constant: &'static str,
+    /// The names; the first is the default.
+    pub names: &'static [&'static str],
+    pub about: &'static str,
+}
+
+pub static CHOICES: &[Choice] = &[
+    Choice {
+        constant: "BEARERS",
+        names: Bearer::NAMES,
+        about: "Every `bearer` (ITF-14's bearer bars); the first is the default.",
+    },
+    Choice {
+        constant: "DATAMATRIX_SHAPES",
+        names: DmShape::NAMES,
+        about: "Every `datamatrix_shape`; the first is the default.",
+    },
+    Choice {
+        constant: "LINK_SYMBOLS",
+        names: LinkSymbol::NAMES,
+        about: "Every `symbol` a GS1 Digital Link URI is carried in; the first is the default.",
+    },
+];
 
 /// Every `code` a failed item can carry from the core.
 pub const ERROR_CODES: &[&str] = CoreError::CODES;

@@ -3,6 +3,8 @@
 //! types here; the napi binding in `native/node` is a thin layer over this.
 pub mod batch;
 pub mod cache;
+#[macro_use]
+mod choice;
 pub mod error;
 pub mod facts;
 pub mod json;

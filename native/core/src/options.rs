@@ -3,6 +3,7 @@
 use crate::error::{CoreError, CoreResult};
 use crate::facts::Range;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::digital_link::Resolver;
 use crate::symbology::ean_upc::AddOn;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
 
@@ -60,39 +61,34 @@ impl EcLevel {
     }
 }
 
-/// ITF-14's bearer bars (GS1 General Specifications, 5.3.6): a frame round
-/// the bars and their quiet zones, bars above and below only, or none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Bearer {
-    Frame,
-    TopBottom,
-    None,
-}
-
-impl Bearer {
-    pub const ALL: [Bearer; 3] = [Bearer::Frame, Bearer::TopBottom, Bearer::None];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Bearer::Frame => "frame",
-            Bearer::TopBottom => "top_bottom",
-            Bearer::None => "none",
-        }
+choice!(
+    /// ITF-14's bearer bars (GS1 General Specifications, 5.3.6): a frame round
+    /// the bars and their quiet zones, bars above and below only, or none.
+    Bearer, "options.bearer", {
+        Frame => "frame",
+        TopBottom => "top_bottom",
+        None => "none",
     }
+);
 
-    fn parse(s: &str) -> CoreResult<Bearer> {
-        Bearer::ALL
-            .into_iter()
-            .find(|b| b.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                let names: Vec<_> = Bearer::ALL.iter().map(|b| b.as_str()).collect();
-                CoreError::option(
-                    "options.bearer",
-                    format!("must be one of {}, got {:?}", names.join(", "), clip(s)),
-                )
-            })
+choice!(
+    /// Data Matrix symbol shapes: square (ISO/IEC 16022), its six rectangles,
+    /// or those and the rectangular extensions of ISO/IEC 21471 (DMRE),
+    /// which older readers may not know.
+    DmShape, "options.datamatrix_shape", {
+        Square => "square",
+        Rectangle => "rectangle",
+        Dmre => "dmre",
     }
-}
+);
+
+choice!(
+    /// The 2-D symbol a GS1 Digital Link URI is carried in.
+    LinkSymbol, "options.symbol", {
+        Qr => "qr",
+        Datamatrix => "datamatrix",
+    }
+);
 
 /// A colour in sRGB with alpha; only ever serialised from these numbers, so
 /// nothing a caller sends can reach SVG markup as text.
@@ -172,6 +168,9 @@ pub struct RawOptions {
     pub show_text: Option<bool>,
     pub bearer: Option<String>,
     pub addon: Option<String>,
+    pub datamatrix_shape: Option<String>,
+    pub symbol: Option<String>,
+    pub resolver: Option<String>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -196,6 +195,13 @@ pub struct RenderOptions {
     pub bearer: Option<Bearer>,
     /// EAN-2/EAN-5 add-on digits; after `normalise`, kept for EAN-13, UPC-A and UPC-E only.
     pub addon: Option<AddOn>,
+    /// After `normalise`, set for the Data Matrix types only.
+    pub datamatrix_shape: Option<DmShape>,
+    /// After `normalise`, set for `gs1_digital_link` only.
+    pub symbol: Option<LinkSymbol>,
+    /// The Digital Link resolver that element strings are written under;
+    /// after `normalise`, set for `gs1_digital_link` only.
+    pub resolver: Option<Resolver>,
 }
 
 impl Default for RenderOptions {
@@ -213,6 +219,9 @@ impl Default for RenderOptions {
             show_text: None,
             bearer: None,
             addon: None,
+            datamatrix_shape: None,
+            symbol: None,
+            resolver: None,
         }
     }
 }
@@ -263,6 +272,13 @@ impl RawOptions {
                 .as_deref()
                 .map(|s| AddOn::parse("options.addon", s))
                 .transpose()?,
+            datamatrix_shape: self
+                .datamatrix_shape
+                .as_deref()
+                .map(DmShape::parse)
+                .transpose()?,
+            symbol: self.symbol.as_deref().map(LinkSymbol::parse).transpose()?,
+            resolver: self.resolver.as_deref().map(Resolver::parse).transpose()?,
         })
     }
 }

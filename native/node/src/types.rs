@@ -58,6 +58,19 @@ pub struct RenderOptions {
     /// also written after the data with a space (`9781234567897 51299`).
     /// Default: none. Ignored by other types.
     pub addon: Option<String>,
+    /// Data Matrix shape: `square` (default), `rectangle` (ISO/IEC 16022's
+    /// six rectangles) or `dmre` (those and ISO/IEC 21471's extensions, the
+    /// smallest that fits). For `datamatrix`, `gs1_datamatrix` and
+    /// `gs1_digital_link` with `symbol: "datamatrix"`; ignored by others.
+    #[napi(js_name = "datamatrix_shape")]
+    pub datamatrix_shape: Option<String>,
+    /// `gs1_digital_link`'s symbol: `qr` (default) or `datamatrix`.
+    /// Ignored by other types.
+    pub symbol: Option<String>,
+    /// `gs1_digital_link`: the resolver that element strings are written
+    /// under, `https://host[/path]`. Default `https://id.gs1.org`. A URI given
+    /// as data keeps its own. Ignored by other types.
+    pub resolver: Option<String>,
 }
 
 /// One item. A batch crosses the boundary as a JSON array of these: one
@@ -94,6 +107,9 @@ impl From<NativeRequest> for Request {
                 show_text: o.show_text,
                 bearer: o.bearer,
                 addon: o.addon,
+                datamatrix_shape: o.datamatrix_shape,
+                symbol: o.symbol,
+                resolver: o.resolver,
             },
         }
     }
@@ -301,6 +317,14 @@ impl From<&Limit> for NativeLimit {
     }
 }
 
+/// An option that takes one of a few names; the first is the default.
+#[napi(object, object_from_js = false)]
+pub struct NativeChoice {
+    pub constant: String,
+    pub names: Vec<String>,
+    pub about: String,
+}
+
 /// A `configure()` setting: its bounds and default.
 #[napi(object, object_from_js = false)]
 pub struct NativeSetting {
@@ -334,7 +358,7 @@ pub struct NativeFacts {
     pub error_correction_levels: Vec<String>,
     #[napi(js_name = "error_codes")]
     pub error_codes: Vec<String>,
-    pub bearers: Vec<String>,
+    pub choices: Vec<NativeChoice>,
     pub limits: Vec<NativeLimit>,
     pub settings: Vec<NativeSetting>,
 }
@@ -347,7 +371,14 @@ impl NativeFacts {
             formats: strings(facts::FORMATS),
             error_correction_levels: strings(facts::ERROR_CORRECTION_LEVELS),
             error_codes: strings(facts::ERROR_CODES),
-            bearers: strings(facts::BEARERS),
+            choices: facts::CHOICES
+                .iter()
+                .map(|c| NativeChoice {
+                    constant: c.constant.into(),
+                    names: strings(c.names),
+                    about: c.about.into(),
+                })
+                .collect(),
             limits: facts::LIMITS.iter().map(NativeLimit::from).collect(),
             settings: facts::SETTINGS.iter().map(NativeSetting::from).collect(),
         }

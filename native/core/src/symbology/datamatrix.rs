@@ -9,7 +9,7 @@ use super::gs1::Gs1;
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
-use crate::options::RenderOptions;
+use crate::options::{DmShape, RenderOptions};
 
 const MAX_LATIN1: usize = 1556;
 
@@ -31,30 +31,51 @@ fn to_symbol(dm: DataMatrix, text: Option<String>, eci: Option<u32>) -> Encoded 
     })
 }
 
-fn too_long(len: usize, what: &str) -> CoreError {
+/// The sizes `datamatrix_shape` allows; the smallest that holds the data is used.
+fn sizes(opts: &RenderOptions) -> SymbolList {
+    match opts.datamatrix_shape.unwrap_or(DmShape::Square) {
+        DmShape::Square => SymbolList::default().enforce_square(),
+        DmShape::Rectangle => SymbolList::default().enforce_rectangular(),
+        DmShape::Dmre => SymbolList::with_extended_rectangles().enforce_rectangular(),
+    }
+}
+
+fn too_long(len: usize, what: &str, opts: &RenderOptions) -> CoreError {
+    let max = match opts.datamatrix_shape.unwrap_or(DmShape::Square) {
+        DmShape::Square => {
+            format!(
+                "{} (fewer for text that compacts poorly)",
+                crate::error::thousands(MAX_LATIN1)
+            )
+        }
+        // The largest rectangles, 16x48 and DMRE's 26x64, hold 49 and 118 bytes.
+        DmShape::Rectangle => {
+            "49 in a rectangle (16x48); use datamatrix_shape dmre or square for more".into()
+        }
+        DmShape::Dmre => {
+            "118 in a DMRE rectangle (26x64); use datamatrix_shape square for more".into()
+        }
+    };
     CoreError::DataTooLong {
         len: crate::error::thousands(len),
         unit: "bytes",
         what: what.into(),
-        max: format!(
-            "{} (fewer for text that compacts poorly)",
-            crate::error::thousands(MAX_LATIN1)
-        ),
+        max,
     }
 }
 
-pub fn encode(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
+pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     let p = Payload::of(data)?;
     // The crate makes the same choice as `Payload` (Latin-1 bare, else UTF-8 after ECI 26).
-    let dm = DataMatrix::encode_str(data, SymbolList::default().enforce_square())
-        .map_err(|_| too_long(p.bytes.len(), "Data Matrix"))?;
+    let dm = DataMatrix::encode_str(data, sizes(opts))
+        .map_err(|_| too_long(p.bytes.len(), "Data Matrix", opts))?;
     Ok(to_symbol(dm, None, p.eci))
 }
 
-pub fn encode_gs1(data: &str, _opts: &RenderOptions) -> CoreResult<Encoded> {
+pub fn encode_gs1(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     let gs1 = Gs1::parse(data)?;
     let bytes = gs1.stream(|b| b, 0x1D);
-    let dm = DataMatrix::encode_gs1(&bytes, SymbolList::default().enforce_square())
-        .map_err(|_| too_long(bytes.len(), "GS1 DataMatrix"))?;
+    let dm = DataMatrix::encode_gs1(&bytes, sizes(opts))
+        .map_err(|_| too_long(bytes.len(), "GS1 DataMatrix", opts))?;
     Ok(to_symbol(dm, Some(gs1.hri()), None))
 }

@@ -15,6 +15,14 @@ enum Kind {
     Alnum(usize),
     /// YYMMDD.
     Date,
+    /// `len` digits ending in a mod-10 check digit, then `min` to `max`
+    /// more: digits when `numeric`, else GS1 characters (GDTI, GCN, GRAI, ITIP).
+    Keyed {
+        len: usize,
+        min: usize,
+        max: usize,
+        numeric: bool,
+    },
 }
 
 use Kind::*;
@@ -30,15 +38,49 @@ fn kind(ai: &str) -> Option<Kind> {
             len: 14,
             check: true,
         },
-        "10" | "21" | "420" => Alnum(20),
+        "10" | "21" | "22" | "254" | "420" => Alnum(20),
+        "235" => Alnum(28),
+        "7040" => Alnum(4),
+        "8004" | "8010" => Alnum(30),
+        "8013" => Alnum(25),
+        "8011" => Numeric(12),
+        "8019" => Numeric(10),
+        "402" => Fixed {
+            len: 17,
+            check: true,
+        },
+        "253" => Keyed {
+            len: 13,
+            min: 0,
+            max: 17,
+            numeric: false,
+        },
+        "255" => Keyed {
+            len: 13,
+            min: 0,
+            max: 12,
+            numeric: true,
+        },
+        "8003" => Keyed {
+            len: 14,
+            min: 0,
+            max: 16,
+            numeric: false,
+        },
+        "8006" => Keyed {
+            len: 14,
+            min: 4,
+            max: 4,
+            numeric: true,
+        },
         "11" | "13" | "15" | "17" => Date,
         "30" | "37" => Numeric(8),
         "400" | "401" => Alnum(30),
-        "410" | "411" | "412" | "413" | "414" | "415" => Fixed {
+        "410" | "411" | "412" | "413" | "414" | "415" | "416" | "417" => Fixed {
             len: 13,
             check: true,
         },
-        "8018" => Fixed {
+        "8017" | "8018" => Fixed {
             len: 18,
             check: true,
         },
@@ -156,7 +198,9 @@ impl Gs1 {
     }
 }
 
-fn element(ai: &str, value: &str) -> CoreResult<Element> {
+/// One element, validated as `Gs1::parse` does; check digits left out are
+/// added where the value is only the digits before them.
+pub fn element(ai: &str, value: &str) -> CoreResult<Element> {
     if !(2..=4).contains(&ai.len()) || !ai.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(format!(
             "GS1 application identifier ({}) must be 2 to 4 digits",
@@ -171,8 +215,12 @@ fn element(ai: &str, value: &str) -> CoreResult<Element> {
     if value.is_empty() {
         return Err(bad(format!("GS1 ({ai}) has no value")));
     }
-    let numeric = !matches!(k, Alnum(_));
     for (i, c) in value.chars().enumerate() {
+        let numeric = match k {
+            Alnum(_) => false,
+            Keyed { len, numeric, .. } => i < len || numeric,
+            _ => true,
+        };
         let ok = if numeric {
             c.is_ascii_digit()
         } else {
@@ -224,6 +272,26 @@ fn element(ai: &str, value: &str) -> CoreResult<Element> {
             if !(1..=12).contains(&month) || day > 31 {
                 return Err(bad(format!(
                     "GS1 ({ai}) date {value} is not a valid YYMMDD"
+                )));
+            }
+        }
+        Keyed { len, min, max, .. } => {
+            let d: Vec<u8> = value.bytes().take(len).map(|b| b - b'0').collect();
+            if n < len + min || n > len + max {
+                let tail = if min == max {
+                    format!("{max}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                return Err(bad(format!(
+                    "GS1 ({ai}) takes {len} digits (the last a check digit) and then {tail} more, got {n} characters"
+                )));
+            }
+            let expected = mod10(&d[..len - 1]);
+            if d[len - 1] != expected {
+                return Err(bad(format!(
+                    "GS1 ({ai}) check digit (character {len}) should be {expected}, got {}",
+                    d[len - 1]
                 )));
             }
         }

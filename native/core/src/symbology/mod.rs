@@ -5,6 +5,7 @@ pub mod codabar;
 pub mod code128;
 pub mod code39_93;
 pub mod datamatrix;
+pub mod digital_link;
 pub mod ean_upc;
 pub mod gs1;
 pub mod itf;
@@ -15,7 +16,7 @@ pub mod qr;
 
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
-use crate::options::{Bearer, EcLevel, RenderOptions};
+use crate::options::{Bearer, DmShape, EcLevel, LinkSymbol, RenderOptions};
 
 /// A symbol before rendering: its modules and what callers may want to know.
 #[derive(Debug)]
@@ -89,7 +90,23 @@ pub struct Symbology {
     pub bearer: Option<Bearer>,
     /// Whether it takes an EAN-2/EAN-5 add-on (EAN-13, UPC-A, UPC-E).
     pub addon: bool,
+    /// Whether it takes `datamatrix_shape` (the Data Matrix types).
+    pub shape: bool,
+    /// Whether it is a GS1 Digital Link, taking `symbol` and `resolver`.
+    pub link: bool,
 }
+
+/// What an entry of the table has unless it says otherwise.
+const BASE: Symbology = Symbology {
+    name: "",
+    label: "",
+    encode: |_, _| Err(CoreError::EmptyData),
+    ec: Ec::None,
+    bearer: None,
+    addon: false,
+    shape: false,
+    link: false,
+};
 
 impl Symbology {
     /// Resolves defaults, and drops the options this symbology ignores, so
@@ -103,7 +120,24 @@ impl Symbology {
         let bearer = options.bearer.take();
         options.bearer = self.bearer.map(|default| bearer.unwrap_or(default));
         options.addon = options.addon.filter(|_| self.addon);
-        match self.ec {
+        let (symbol, shape, resolver) = (
+            options.symbol.take(),
+            options.datamatrix_shape.take(),
+            options.resolver.take(),
+        );
+        let (mut ec, mut label, mut takes_shape) = (self.ec, self.label, self.shape);
+        if self.link {
+            let symbol = symbol.unwrap_or(LinkSymbol::ALL[0]);
+            options.symbol = Some(symbol);
+            options.resolver = resolver;
+            if symbol == LinkSymbol::Datamatrix {
+                (ec, label, takes_shape) = (Ec::Fixed, "Data Matrix", true);
+            }
+        }
+        if takes_shape {
+            options.datamatrix_shape = Some(shape.unwrap_or(DmShape::ALL[0]));
+        }
+        match ec {
             Ec::Levels(default) => options.error_correction = Some(letter.unwrap_or(default)),
             Ec::Pdf417 => {
                 options.pdf417_ec_level = Some(pdf417::level(pdf417, letter));
@@ -118,8 +152,7 @@ impl Symbology {
                 return Err(CoreError::option(
                     "options.error_correction",
                     format!(
-                        "{}'s error correction is fixed by the standard for each symbol size, so it cannot be chosen; leave error_correction out",
-                        self.label
+                        "{label}'s error correction is fixed by the standard for each symbol size, so it cannot be chosen; leave error_correction out"
                     ),
                 ))
             }
@@ -139,137 +172,123 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         label: "QR Code",
         encode: qr_encode,
         ec: Ec::Levels(qr::DEFAULT_EC),
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "microqr",
         label: "Micro QR Code",
         encode: microqr::encode,
         ec: Ec::Levels(microqr::DEFAULT_EC),
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "datamatrix",
         label: "Data Matrix",
         encode: datamatrix::encode,
         ec: Ec::Fixed,
-        bearer: None,
-        addon: false,
+        shape: true,
+        ..BASE
     },
     Symbology {
         name: "gs1_datamatrix",
         label: "GS1 DataMatrix",
         encode: datamatrix::encode_gs1,
         ec: Ec::Fixed,
-        bearer: None,
-        addon: false,
+        shape: true,
+        ..BASE
+    },
+    Symbology {
+        name: "gs1_digital_link",
+        label: "GS1 Digital Link",
+        encode: digital_link::encode,
+        ec: Ec::Levels(qr::DEFAULT_EC),
+        link: true,
+        ..BASE
     },
     Symbology {
         name: "pdf417",
         label: "PDF417",
         encode: pdf417::encode,
         ec: Ec::Pdf417,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "aztec",
         label: "Aztec Code",
         encode: aztec::encode,
         ec: Ec::Aztec,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "code128",
         label: "Code 128",
         encode: code128::encode,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "gs1_128",
         label: "GS1-128",
         encode: code128::encode_gs1,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "ean13",
         label: "EAN-13",
         encode: ean_upc::encode_ean13,
-        ec: Ec::None,
-        bearer: None,
         addon: true,
+        ..BASE
     },
     Symbology {
         name: "ean8",
         label: "EAN-8",
         encode: ean_upc::encode_ean8,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "upca",
         label: "UPC-A",
         encode: ean_upc::encode_upca,
-        ec: Ec::None,
-        bearer: None,
         addon: true,
+        ..BASE
     },
     Symbology {
         name: "upce",
         label: "UPC-E",
         encode: ean_upc::encode_upce,
-        ec: Ec::None,
-        bearer: None,
         addon: true,
+        ..BASE
     },
     Symbology {
         name: "code39",
         label: "Code 39",
         encode: code39_93::encode_code39,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "code93",
         label: "Code 93",
         encode: code39_93::encode_code93,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "itf",
         label: "ITF",
         encode: itf::encode_itf,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "itf14",
         label: "ITF-14",
         encode: itf::encode_itf14,
-        ec: Ec::None,
         // GS1 specifies the frame; top and bottom bars where a frame cannot be printed.
         bearer: Some(Bearer::Frame),
-        addon: false,
+        ..BASE
     },
     Symbology {
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
-        ec: Ec::None,
-        bearer: None,
-        addon: false,
+        ..BASE
     },
 ];
 
