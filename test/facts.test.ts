@@ -26,7 +26,10 @@ t.test('should hold every fact of the core, equal', async (t) => {
   t.strictSame(facts.FORMATS, core.formats, 'FORMATS');
   t.strictSame(facts.ERROR_CORRECTION_LEVELS, core.error_correction_levels, 'ERROR_CORRECTION_LEVELS');
   for (const c of core.choices) t.strictSame(facts[c.constant as keyof typeof facts], c.names, c.constant);
-  t.ok(core.choices.some((c) => c.constant === 'BEARERS'), 'BEARERS among the choices');
+  t.ok(
+    core.choices.some((c) => c.constant === 'BEARERS'),
+    'BEARERS among the choices',
+  );
   t.strictSame(facts.ERROR_CODES, core.error_codes, 'ERROR_CODES');
   t.strictSame(
     facts.LIMITS,
