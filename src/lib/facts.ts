@@ -22,6 +22,8 @@ export const BARCODE_TYPES = [
   'itf',
   'itf14',
   'codabar',
+  'databar_omni',
+  'databar_stacked',
 ] as const;
 
 /** Every `format`; the first is the default. */

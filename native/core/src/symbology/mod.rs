@@ -4,6 +4,7 @@ pub mod charset;
 pub mod codabar;
 pub mod code128;
 pub mod code39_93;
+pub mod databar;
 pub mod datamatrix;
 pub mod ean_upc;
 pub mod gs1;
@@ -267,6 +268,22 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
+        ec: Ec::None,
+        bearer: None,
+        addon: false,
+    },
+    Symbology {
+        name: "databar_omni",
+        label: "GS1 DataBar Omnidirectional",
+        encode: databar::encode_omni,
+        ec: Ec::None,
+        bearer: None,
+        addon: false,
+    },
+    Symbology {
+        name: "databar_stacked",
+        label: "GS1 DataBar Stacked Omnidirectional",
+        encode: databar::encode_stacked,
         ec: Ec::None,
         bearer: None,
         addon: false,
