@@ -24,6 +24,7 @@ export const BARCODE_TYPES = [
   'codabar',
   'databar_omni',
   'databar_stacked',
+  'databar_expanded',
 ] as const;
 
 /** Every `format`; the first is the default. */

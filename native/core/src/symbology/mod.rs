@@ -5,6 +5,7 @@ pub mod codabar;
 pub mod code128;
 pub mod code39_93;
 pub mod databar;
+pub mod databar_expanded;
 pub mod datamatrix;
 pub mod ean_upc;
 pub mod gs1;
@@ -284,6 +285,14 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "databar_stacked",
         label: "GS1 DataBar Stacked Omnidirectional",
         encode: databar::encode_stacked,
+        ec: Ec::None,
+        bearer: None,
+        addon: false,
+    },
+    Symbology {
+        name: "databar_expanded",
+        label: "GS1 DataBar Expanded",
+        encode: databar_expanded::encode,
         ec: Ec::None,
         bearer: None,
         addon: false,
