@@ -47,6 +47,12 @@ function gs1(): string {
   return parts.join('');
 }
 const pad = (n: number) => String(n).padStart(2, '0');
+/** A GTIN for DataBar: 13 digits, 14 with the check digit, or those after (01). */
+function gtin(): string {
+  const body = pick(DIGITS, 13);
+  const full = body + gs1Check(body);
+  return [body, full, `(01)${body}`, `(01)${full}`][int(0, 3)]!;
+}
 
 const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   ean13: () => pick(DIGITS, int(12, 13)),
@@ -64,6 +70,9 @@ const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   gs1_datamatrix: gs1,
   pdf417: () => pick(PRINTABLE, int(1, 200)),
   aztec: () => pick(LATIN1, int(1, 200)),
+  databar_omni: gtin,
+  databar_stacked: gtin,
+  databar_expanded: gs1,
   microqr: () => (rand() < 0.5 ? pick(DIGITS, int(1, 30)) : pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ', int(1, 16))),
 };
 
@@ -84,6 +93,9 @@ const zxingFormat: Record<string, string> = {
   pdf417: 'PDF417',
   aztec: 'Aztec',
   microqr: 'MicroQRCode',
+  databar_omni: 'DataBar',
+  databar_stacked: 'DataBar',
+  databar_expanded: 'DataBarExpanded',
 };
 const ERROR_CODES = new Set(['INVALID_DATA', 'DATA_TOO_LONG', 'EMPTY_DATA']);
 
@@ -106,7 +118,11 @@ function independentText(type: string, data: string): string | undefined {
   const full = checkedLength[type];
   if (full !== undefined) return data.length === full - 1 ? data + gs1Check(data) : data;
   if (type === 'upce') return undefined;
-  if (type.startsWith('gs1'))
+  if (type === 'databar_omni' || type === 'databar_stacked') {
+    const digits = data.replace(/^\(01\)/, '');
+    return `(01)${digits.length === 13 ? digits + gs1Check(digits) : digits}`;
+  }
+  if (type.startsWith('gs1') || type === 'databar_expanded')
     return data.replace(/\(01\)(\d{13})(?=\(|$)/, (_, gtin: string) => `(01)${gtin}${gs1Check(gtin)}`);
   return data;
 }
