@@ -4,8 +4,8 @@
 //! Expanded is in `databar_expanded`. Ported from Zint's `backend/rss.c`
 //! and `rss.h` (BSD-3-Clause, Copyright (C) 2008-2026 Robin Stuart; its
 //! `dbar_combins` and `dbar_getWidths` are ISO/IEC 24724 Annex B's).
-//! The standard asks for no quiet zone (the guards start and end with a
-//! space); 1X is kept on each side.
+//! The guards start and end with a 1X space and Zint and bwip-js add no
+//! quiet zone; 1X more is kept on each side.
 use super::linear::{centred, describe, finish, with_check, Bars, Finished};
 use super::{Encoded, Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
