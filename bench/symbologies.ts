@@ -74,6 +74,9 @@ const cases: Case[] = [
   { type: 'pdf417', bcid: 'pdf417', data: (i) => `PDF417 item ${i} with some text`, extra: { scale: 2 } },
   { type: 'aztec', bcid: 'azteccode', data: (i) => `Aztec item ${pad(i, 6)}`, extra: matrix },
   { type: 'microqr', bcid: 'microqrcode', data: (i) => pad(i, 10), extra: matrix },
+  { type: 'databar_omni', bcid: 'databaromni', data: (i) => `(01)${gtin(i)}`, extra: { scale: 2 } },
+  { type: 'databar_stacked', bcid: 'databarstackedomni', data: (i) => `(01)${gtin(i)}`, extra: matrix },
+  { type: 'databar_expanded', bcid: 'databarexpanded', data: (i) => `(01)${gtin(i)}(10)LOT${i}`, extra: { scale: 2 } },
 ];
 
 async function main() {

@@ -47,6 +47,12 @@ function gs1(): string {
   return parts.join('');
 }
 const pad = (n: number) => String(n).padStart(2, '0');
+/** A GTIN for DataBar: 13 digits, 14 with the check digit, or those after (01). */
+function gtin(): string {
+  const body = pick(DIGITS, 13);
+  const full = body + gs1Check(body);
+  return [body, full, `(01)${body}`, `(01)${full}`][int(0, 3)]!;
+}
 
 const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   ean13: () => pick(DIGITS, int(12, 13)),
@@ -65,6 +71,9 @@ const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   gs1_digital_link: gs1,
   pdf417: () => pick(PRINTABLE, int(1, 200)),
   aztec: () => pick(LATIN1, int(1, 200)),
+  databar_omni: gtin,
+  databar_stacked: gtin,
+  databar_expanded: gs1,
   microqr: () => (rand() < 0.5 ? pick(DIGITS, int(1, 30)) : pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ', int(1, 16))),
 };
 
@@ -86,6 +95,9 @@ const zxingFormat: Record<string, string> = {
   pdf417: 'PDF417',
   aztec: 'Aztec',
   microqr: 'MicroQRCode',
+  databar_omni: 'DataBar',
+  databar_stacked: 'DataBar',
+  databar_expanded: 'DataBarExpanded',
 };
 const ERROR_CODES = new Set(['INVALID_DATA', 'DATA_TOO_LONG', 'EMPTY_DATA']);
 
@@ -109,7 +121,11 @@ function independentText(type: string, data: string): string | undefined {
   if (full !== undefined) return data.length === full - 1 ? data + gs1Check(data) : data;
   // UPC-E compression and Digital Link URIs are checked by their own tests (retail, digital-link).
   if (type === 'upce' || type === 'gs1_digital_link') return undefined;
-  if (type.startsWith('gs1'))
+  if (type === 'databar_omni' || type === 'databar_stacked') {
+    const digits = data.replace(/^\(01\)/, '');
+    return `(01)${digits.length === 13 ? digits + gs1Check(digits) : digits}`;
+  }
+  if (type.startsWith('gs1') || type === 'databar_expanded')
     return data.replace(/\(01\)(\d{13})(?=\(|$)/, (_, gtin: string) => `(01)${gtin}${gs1Check(gtin)}`);
   return data;
 }

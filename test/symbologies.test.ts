@@ -13,7 +13,7 @@ interface Row {
   type: BarcodeType;
   name: string;
   data: string;
-  /** What a reader returns (and `metadata.text` for linear and GS1 codes). */
+  /** What a reader returns (and `metadata.text` for linear, GS1 and DataBar codes). */
   text: string;
   formats: Formats;
   /** What ZXing's HRI text shows, where it differs from `text` (UPC as EAN-13, control characters as <HT>). */
@@ -255,6 +255,48 @@ export const rows: Row[] = [
     formats: ['MicroQRCode'],
   },
   { type: 'microqr', name: 'microqr bytes', data: 'hello, qr!', text: 'hello, qr!', formats: ['MicroQRCode'] },
+  {
+    type: 'databar_omni',
+    name: 'databar_omni computed check',
+    data: '0950110153000',
+    text: '(01)09501101530003',
+    formats: ['DataBar'],
+  },
+  {
+    type: 'databar_omni',
+    name: 'databar_omni (01) and given check',
+    data: '(01)24012345678905',
+    text: '(01)24012345678905',
+    formats: ['DataBar'],
+  },
+  {
+    type: 'databar_stacked',
+    name: 'databar_stacked computed check',
+    data: '0950110153000',
+    text: '(01)09501101530003',
+    formats: ['DataBar'],
+  },
+  {
+    type: 'databar_expanded',
+    name: 'databar_expanded weight and date',
+    data: '(01)98898765432106(3202)012345(15)991231',
+    text: '(01)98898765432106(3202)012345(15)991231',
+    formats: ['DataBarExpanded'],
+  },
+  {
+    type: 'databar_expanded',
+    name: 'databar_expanded GTIN and lot',
+    data: '(01)0001234567890(10)ABC123',
+    text: '(01)00012345678905(10)ABC123',
+    formats: ['DataBarExpanded'],
+  },
+  {
+    type: 'databar_expanded',
+    name: 'databar_expanded no (01)',
+    data: '(21)abc-123',
+    text: '(21)abc-123',
+    formats: ['DataBarExpanded'],
+  },
   ...utf8Rows,
 ];
 
@@ -270,6 +312,8 @@ const linear = new Set<BarcodeType>([
   'itf',
   'itf14',
   'codabar',
+  'databar_omni',
+  'databar_expanded',
 ]);
 
 t.test('every row decodes back exactly', async (t) => {
@@ -283,7 +327,8 @@ t.test('every row decodes back exactly', async (t) => {
         }
         const image = format === 'svg' ? r.svg! : r.png!;
         t.equal(await decode(image, row.formats), row.decoded ?? row.text, format);
-        if (linear.has(row.type) || row.type.startsWith('gs1')) t.equal(r.metadata?.text, row.text, 'metadata.text');
+        if (linear.has(row.type) || row.type.startsWith('gs1') || row.type === 'databar_stacked')
+          t.equal(r.metadata?.text, row.text, 'metadata.text');
         if (format === 'png') t.same(pngSize(r.png!), { width: r.metadata!.width, height: r.metadata!.height });
         t.equal(r.metadata?.eci, row.eci, 'metadata.eci');
       }
@@ -332,6 +377,14 @@ const failures: [BarcodeType, string, string, string][] = [
   ['microqr', '1'.repeat(36), 'DATA_TOO_LONG', 'Micro QR Code'],
   ['ean13', '', 'EMPTY_DATA', 'data is empty'],
   ['pdf417', '', 'EMPTY_DATA', 'data is empty'],
+  ['databar_omni', '09501101530004', 'INVALID_DATA', 'GS1 DataBar Omnidirectional check digit should be 3, got 4'],
+  ['databar_stacked', '0950110153000A', 'INVALID_DATA', "'A' at position 14"],
+  [
+    'databar_expanded',
+    `(91)${'A'.repeat(40)}`,
+    'DATA_TOO_LONG',
+    'GS1 DataBar Expanded holds at most 21 data characters',
+  ],
 ];
 
 t.test('bad data fails only its own item with a clear message', async (t) => {

@@ -23,6 +23,9 @@ export const BARCODE_TYPES = [
   'itf',
   'itf14',
   'codabar',
+  'databar_omni',
+  'databar_stacked',
+  'databar_expanded',
 ] as const;
 
 /** Every `format`; the first is the default. */

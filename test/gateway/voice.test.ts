@@ -34,7 +34,10 @@ t.test('should word query, body and path errors as the Node API does, under the 
   }
   const path = await app.inject({ url: '/api/barcodes/qrcode?data=a', headers: auth });
   t.equal(path.statusCode, 400);
-  t.match(path.json().message, /^params\.type must be one of "qr", "microqr", .*"codabar"; got "qrcode"$/);
+  t.match(
+    path.json().message,
+    /^params\.type must be one of "qr", "microqr", .*"codabar", "databar_omni", "databar_stacked", "databar_expanded"; got "qrcode"$/,
+  );
 
   // A body's item says what the Node API says, with `body.` in front.
   const items: [Record<string, unknown>, string][] = [

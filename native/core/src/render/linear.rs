@@ -78,6 +78,7 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         true => (opts.margin.unwrap_or(0), BEARER_MODULES),
         false => (0, 0),
     };
+    let bar_modules = lin.bar_modules.unwrap_or(DEFAULT_BAR_MODULES);
     let bearer_h = if bearer.is_some() { BEARER_MODULES } else { 0 };
     let tw = cols + ql + qr + 2 * (side + outer);
     let scale = match (opts.module_width, opts.width) {
@@ -146,7 +147,7 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             }
             h - fixed
         }
-        None => DEFAULT_BAR_MODULES * scale,
+        None => bar_modules * scale,
     };
     let height = opts.height.unwrap_or(bar_px + 2 * vpad + text_h + bars_px);
     if width > MAX_IMAGE_PX || height > MAX_IMAGE_PX {
@@ -154,9 +155,9 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
         let fit = (1..=(MAX_IMAGE_PX / tw).min(MAX_MODULE_PX))
             .rev()
             .find(|&m| {
-                opts.height.unwrap_or(
-                    (DEFAULT_BAR_MODULES + 2 * bearer_h) * m + 2 * vpad_at(m) + below_at(m, m),
-                ) <= MAX_IMAGE_PX
+                opts.height
+                    .unwrap_or((bar_modules + 2 * bearer_h) * m + 2 * vpad_at(m) + below_at(m, m))
+                    <= MAX_IMAGE_PX
             })
             .unwrap_or(0);
         let by = match (opts.module_width, opts.width) {

@@ -21,6 +21,9 @@ pub struct Linear {
     /// First module of an EAN-2/EAN-5 add-on, whose bars start below its
     /// text (when shown) and end with the guard bars.
     pub addon: Option<usize>,
+    /// Bar height in modules when no `height` is given; `None` is the
+    /// renderer's default (GS1 DataBar's is fixed by its standard).
+    pub bar_modules: Option<u32>,
 }
 
 /// One piece of readable text, centred on `center` (in modules from the
@@ -137,6 +140,7 @@ pub fn finish(f: Finished, opts: &RenderOptions) -> CoreResult<Encoded> {
             // Guards frame the digits: without them they stay as long as the other bars.
             guards: if show { f.guards } else { Vec::new() },
             addon: f.addon,
+            bar_modules: None,
         }),
         rows: Some(1),
         columns: None,

@@ -4,6 +4,8 @@ pub mod charset;
 pub mod codabar;
 pub mod code128;
 pub mod code39_93;
+pub mod databar;
+pub mod databar_expanded;
 pub mod datamatrix;
 pub mod digital_link;
 pub mod ean_upc;
@@ -288,6 +290,24 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "codabar",
         label: "Codabar",
         encode: codabar::encode,
+        ..BASE
+    },
+    Symbology {
+        name: "databar_omni",
+        label: "GS1 DataBar Omnidirectional",
+        encode: databar::encode_omni,
+        ..BASE
+    },
+    Symbology {
+        name: "databar_stacked",
+        label: "GS1 DataBar Stacked Omnidirectional",
+        encode: databar::encode_stacked,
+        ..BASE
+    },
+    Symbology {
+        name: "databar_expanded",
+        label: "GS1 DataBar Expanded",
+        encode: databar_expanded::encode,
         ..BASE
     },
 ];
