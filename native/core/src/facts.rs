@@ -6,6 +6,7 @@ use crate::batch::{BATCH_MAX_ITEMS, CONCURRENCY};
 use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
 use crate::options::{Bearer, EcLevel, Format, IMAGE_PX, MARGIN, MODULE_PX};
+use crate::packed::{Field, Kind};
 use crate::render::DATA_LENGTH;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
@@ -168,6 +169,30 @@ pub const BEARERS: &[&str] = &{
     let mut i = 0;
     while i < names.len() {
         names[i] = Bearer::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
+
+/// The header fields of a packed batch (see `crate::packed`), in their
+/// order within an item's header, read from `Field::ALL`.
+pub const PACKED_FIELDS: &[&str] = &{
+    let mut names = [""; Field::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Field::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
+
+/// The kinds of a packed item's body, each at its value in the `kind`
+/// field, read from `Kind::ALL`.
+pub const PACKED_KINDS: &[&str] = &{
+    let mut names = [""; Kind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Kind::ALL[i].as_str();
         i += 1;
     }
     names
