@@ -57,6 +57,12 @@ export function factsModule(f: NativeFacts): string {
     list('ERROR_CORRECTION_LEVELS', 'Every `error_correction` level.', f.error_correction_levels),
     list('ERROR_CODES', 'Every `error.code` the renderer gives a failed item.', f.error_codes),
     ...f.choices.map((c) => list(c.constant, c.about, c.names)),
+    list(
+      'PACKED_FIELDS',
+      "A packed batch's header fields (one little-endian float64 each, per item), in their order.",
+      f.packed_fields,
+    ),
+    list('PACKED_KINDS', "A packed item's body kinds, each at its value in the `kind` field.", f.packed_kinds),
     table('LIMITS', 'Bounds the renderer enforces on every request, both ends included.', f.limits),
     table('SETTINGS', 'The `configure()` settings: bounds (both ends included) and defaults.', f.settings),
   ].join('\n');

@@ -18,6 +18,7 @@ import {
   type CheckResult,
 } from '../src/lib/index.js';
 import { native } from '../src/lib/native.js';
+import { unpack } from '../src/lib/packed.js';
 
 const core = native.facts();
 
@@ -31,6 +32,8 @@ t.test('should hold every fact of the core, equal', async (t) => {
     'BEARERS among the choices',
   );
   t.strictSame(facts.ERROR_CODES, core.error_codes, 'ERROR_CODES');
+  t.strictSame(facts.PACKED_FIELDS, core.packed_fields, 'PACKED_FIELDS');
+  t.strictSame(facts.PACKED_KINDS, core.packed_kinds, 'PACKED_KINDS');
   t.strictSame(
     facts.LIMITS,
     Object.fromEntries(core.limits.map(({ name, min, max }) => [name, { min, max }])),
@@ -111,7 +114,7 @@ t.test('should bound max_concurrent in the Node API and in the core alike', asyn
   const one = [{ barcode_type: 'qr' as const, data: 'x' }];
   for (const n of [min, max]) {
     t.ok(renderBatchSync(one, { max_concurrent: n }).success, `Node API takes ${n}`);
-    t.equal(native.renderBatchSync(JSON.stringify(one), n).length, 1, `core takes ${n}`);
+    t.equal(unpack(native.renderBatchSync(JSON.stringify(one), n), 1, String).length, 1, `core takes ${n}`);
   }
   for (const n of [min - 1, max + 1]) {
     t.throws(() => renderBatchSync(one, { max_concurrent: n }), { code: 'INVALID_BATCH_OPTION' });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { renderBatchSync, renderSync, type BarcodeRequest, type TextRequest } from '../src/lib/index.js';
+import { unpack } from '../src/lib/packed.js';
 import { decode } from './helpers/decode.js';
 
 const require = createRequire(import.meta.url);
@@ -19,8 +20,8 @@ type Outcome = { value: unknown } | { error: string; code: unknown };
  * Runs each expression in a child Node process, in order, and reports what
  * each returned or threw: a call that aborts the process (a Rust panic
  * across napi: SIGABRT, exit 134) fails the test through the exit status
- * instead of killing the suite. `native`, `lib` (the Node API) and `one`
- * (a one-item batch) are in scope.
+ * instead of killing the suite. `native`, `lib` (the Node API), `one`
+ * (a one-item batch) and `unpack` (reads a packed batch) are in scope.
  */
 function inChild(cases: string[]): {
   status: number | null;
@@ -31,11 +32,12 @@ function inChild(cases: string[]): {
   const script = `
     import { native } from './src/lib/native.js';
     import * as lib from './src/lib/index.js';
+    import { unpack } from './src/lib/packed.js';
     const one = JSON.stringify([{ barcode_type: 'qr', data: 'x' }]);
     const outcomes = [];
     for (const src of ${JSON.stringify(cases)}) {
       try {
-        const value = await new Function('native', 'lib', 'one', 'return ' + src)(native, lib, one);
+        const value = await new Function('native', 'lib', 'one', 'unpack', 'return ' + src)(native, lib, one, unpack);
         outcomes.push({ value: value === undefined ? null : value });
       } catch (e) {
         outcomes.push({ error: String(e?.message ?? e), code: e?.code ?? null });
@@ -209,7 +211,7 @@ t.test('should refuse out-of-range cache bounds at the native boundary instead o
       ],
       // 1e19 was accepted, then every render failed with an Instant overflow.
       ['native.configureCache({ ttl_seconds: 1e19 })', /ttl_seconds: .* got 10000000000000000000$/],
-      ['native.renderBatchSync(one)[0].error_code ?? "rendered"', { returns: 'rendered' }],
+      ['unpack(native.renderBatchSync(one), 1, String)[0].error?.code ?? "rendered"', { returns: 'rendered' }],
       ['native.configureCache({ ttl_seconds: Infinity })', /ttl_seconds: .* got Infinity/],
       ['native.configureCache({ ttl_seconds: NaN })', /ttl_seconds: .* got NaN/],
       ['native.configureCache({ ttl_seconds: -1 })', /ttl_seconds: .* got -1/],
@@ -230,7 +232,7 @@ t.test('should refuse out-of-range cache bounds at the native boundary instead o
       ['native.configureCache(null)', /config must be an object of max_entries, max_bytes and ttl_seconds, got null/],
       ['native.configureCache("x")', /config must be an object .* got a string/],
       ['native.configureCache({ ttl_seconds: 31536000, max_entries: 1e7, max_bytes: 2 ** 40 })', { returns: null }],
-      ['native.renderBatchSync(one)[0].format', { returns: 'svg' }],
+      ['unpack(native.renderBatchSync(one), 1, String)[0].format', { returns: 'svg' }],
       ['native.configureCache({ ttl_seconds: 3600, max_entries: 1000, max_bytes: 2 ** 26 })', { returns: null }],
       ['native.cacheStats().entries', { returns: 1 }],
     ],
@@ -265,7 +267,7 @@ t.test('should refuse hostile batch arguments at the native boundary with a clea
       'native.renderBatchSync(JSON.stringify(Array.from({ length: 10001 }, () => ({ barcode_type: "qr", data: "x" }))))',
       /at most 10000 items per call, got 10001/,
     ],
-    ['native.renderBatchSync(one, 1, true)[0].metadata.type', { returns: 'qr' }],
+    ['unpack(native.renderBatchSync(one, 1, true), 1, String)[0].metadata.type', { returns: 'qr' }],
     ['native.checkBatchSync(one, -1)', /max_concurrent: .* got -1$/],
     ['native.checkBatchAsync(one, NaN)', /max_concurrent: .* got NaN$/],
     ['native.checkBatchAsync("[", 1)', /items must be a JSON array of requests/],
@@ -283,9 +285,9 @@ t.test('should refuse hostile batch arguments at the native boundary with a clea
 
 t.test('should enforce the data length limit in the core, before encoding', async (t) => {
   const long = JSON.stringify([{ barcode_type: 'code128', data: 'x'.repeat(8193) }]);
-  const [r] = native.renderBatchSync(long);
-  t.equal(r?.error_code, 'DATA_TOO_LONG', r?.error_message ?? '');
-  t.match(r?.error_message, /8,193 characters; .* at most 8,192/);
+  const [r] = unpack(native.renderBatchSync(long), 1, String);
+  t.equal(r && !r.success && r.error.code, 'DATA_TOO_LONG', r && !r.success ? r.error.message : '');
+  t.match(r && !r.success && r.error.message, /8,193 characters; .* at most 8,192/);
 });
 
 t.test('should refuse bad settings in configure() with INVALID_SETTING naming the key, range and value', async (t) => {

@@ -53,6 +53,12 @@ export const DATAMATRIX_SHAPES = ['square', 'rectangle', 'dmre'] as const;
 /** Every `symbol` a GS1 Digital Link URI is carried in; the first is the default. */
 export const LINK_SYMBOLS = ['qr', 'datamatrix'] as const;
 
+/** A packed batch's header fields (one little-endian float64 each, per item), in their order. */
+export const PACKED_FIELDS = ['kind', 'cached', 'time_ms', 'body_len', 'meta_len'] as const;
+
+/** A packed item's body kinds, each at its value in the `kind` field. */
+export const PACKED_KINDS = ['svg', 'svg_ascii', 'png', 'error'] as const;
+
 /** Bounds the renderer enforces on every request, both ends included. */
 export const LIMITS = {
   /** Characters of `data` (Unicode scalar values; JavaScript's length is never fewer). */

@@ -4,7 +4,8 @@
  * free; `renderSync` blocks and suits scripts.
  */
 import { splitSignal, withSignal, type BatchCallOptions, type CallOptions } from './abort.js';
-import { native, type NativeResult } from './native.js';
+import { native } from './native.js';
+import { unpack } from './packed.js';
 import { invalidResult, prepare, summarise, type Prepared } from './prepare.js';
 import type { BarcodeRequest, BarcodeResult, BatchResponse } from './schema.js';
 
@@ -17,29 +18,17 @@ export { CSS_COLOURS } from './colours.js';
 export type { BatchCallOptions, CallOptions } from './abort.js';
 export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
 
-function toResult(id: string, r: NativeResult): BarcodeResult {
-  if (r.error_code !== undefined && r.error_code !== null) {
-    return { id, success: false, error: { code: r.error_code, message: r.error_message ?? r.error_code } };
-  }
-  const out: BarcodeResult = {
-    id,
-    success: true,
-    format: r.format === 'png' ? 'png' : 'svg',
-    cached: r.cached,
-    generation_time_ms: r.generation_time_ms,
-  };
-  if (r.svg !== undefined && r.svg !== null) out.svg = r.svg;
-  if (r.png !== undefined && r.png !== null) out.png = r.png;
-  if (r.metadata) out.metadata = r.metadata as BarcodeResult extends { metadata?: infer M } ? M : never;
-  return out;
-}
-
-function assemble(p: Prepared, native: NativeResult[]): BatchResponse {
+/** The response for `p`, its native items' results packed in `packed`. */
+function assemble(p: Prepared, packed: Buffer | undefined): BatchResponse {
+  const nativeIds: string[] = [];
+  p.slots.forEach((slot, i) => {
+    if (typeof slot === 'number') nativeIds[slot] = p.ids[i] ?? String(i);
+  });
+  const native = packed ? unpack(packed, p.nativeCount, (slot) => nativeIds[slot] ?? String(slot)) : [];
   const results = p.slots.map((slot, i): BarcodeResult => {
     const id = p.ids[i] ?? String(i);
     if (typeof slot === 'string') return invalidResult(id, slot);
-    const r = native[slot];
-    return r ? toResult(id, r) : { id, success: false, error: { code: 'INTERNAL', message: 'no result' } };
+    return native[slot] ?? { id, success: false, error: { code: 'INTERNAL', message: 'no result' } };
   });
   const successful = results.filter((r) => r.success).length;
   const cached = results.filter((r) => r.success && r.cached).length;
@@ -61,7 +50,7 @@ export async function renderBatch(items: BarcodeRequest[], options?: BatchCallOp
   return withSignal(signal, async (token) =>
     assemble(
       p,
-      p.nativeCount ? await native.renderBatchAsync(p.itemsJson, p.maxConcurrent, p.includeMetadata, token) : [],
+      p.nativeCount ? await native.renderBatchAsync(p.itemsJson, p.maxConcurrent, p.includeMetadata, token) : undefined,
     ),
   );
 }
@@ -71,7 +60,10 @@ export function renderBatchSync(items: BarcodeRequest[], options?: BatchCallOpti
   const { options: batch, signal } = splitSignal(options);
   signal?.throwIfAborted();
   const p = prepare(items, batch);
-  return assemble(p, p.nativeCount ? native.renderBatchSync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : []);
+  return assemble(
+    p,
+    p.nativeCount ? native.renderBatchSync(p.itemsJson, p.maxConcurrent, p.includeMetadata) : undefined,
+  );
 }
 
 /** Renders one item off the event loop; metadata is always included. An aborted `signal` rejects with its reason. */

@@ -5,10 +5,4 @@ import type * as Native from '../../native/node/index.js';
 const require = createRequire(import.meta.url);
 
 export const native = require('../../native/node/index.js') as typeof Native;
-export type {
-  CancelToken,
-  NativeCheck,
-  NativeJsonBatch,
-  NativeRequest,
-  NativeResult,
-} from '../../native/node/index.js';
+export type { CancelToken, NativeCheck, NativeJsonBatch, NativeRequest } from '../../native/node/index.js';

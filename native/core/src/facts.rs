@@ -6,6 +6,7 @@ use crate::batch::{BATCH_MAX_ITEMS, CONCURRENCY};
 use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
 use crate::options::{Bearer, DmShape, EcLevel, Format, LinkSymbol, IMAGE_PX, MARGIN, MODULE_PX};
+use crate::packed::{Field, Kind};
 use crate::render::DATA_LENGTH;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
 use crate::symbology::digital_link::RESOLVER_LENGTH;
@@ -195,6 +196,14 @@ pub static CHOICES: &[Choice] = &[
         about: "Every `symbol` a GS1 Digital Link URI is carried in; the first is the default.",
     },
 ];
+
+/// The header fields of a packed batch (see `crate::packed`), in their
+/// order within an item's header, declared once in `Field`.
+pub const PACKED_FIELDS: &[&str] = Field::NAMES;
+
+/// The kinds of a packed item's body, each at its value in the `kind`
+/// field, declared once in `Kind`.
+pub const PACKED_KINDS: &[&str] = Kind::NAMES;
 
 /// Every `code` a failed item can carry from the core.
 pub const ERROR_CODES: &[&str] = CoreError::CODES;

@@ -134,7 +134,8 @@ pub fn write_result(out: &mut Vec<u8>, id_json: &str, o: &Outcome, include_metad
     out.push(b'}');
 }
 
-fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
+/// Appends `m` as a JSON object, its fields in the order of `Metadata`.
+pub fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
     out.extend_from_slice(b"{\"type\":");
     write_str(out, m.barcode_type);
     out.extend_from_slice(b",\"symbology\":");

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod json;
 pub mod matrix;
 pub mod options;
+pub mod packed;
 pub mod render;
 pub mod symbology;
 

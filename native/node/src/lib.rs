@@ -16,16 +16,18 @@ use tasks::{
     batch_task, check_task, invalid_arg, json_batch_task, shield, BatchTask, CancelToken,
     CheckTask, CoreErr, Items, JsonBatchTask,
 };
-use types::{NativeCacheStats, NativeCheck, NativeFacts, NativeJsonBatch, NativeResult};
+use types::{NativeCacheStats, NativeCheck, NativeFacts, NativeJsonBatch};
 
 /// Renders `itemsJson`, a JSON array of `NativeRequest` (at most 10000), on
 /// native threads (at most `maxConcurrent`, 1 to 20, default 20, and at
 /// most this batch's share of the cores among the batches rendering);
-/// resolves with one result per item, or rejects with `CANCELLED` once
+/// resolves with the results packed into one Buffer (the layout is in
+/// `batchcode_core::packed`; its field and kind names are `facts()`'s
+/// `packed_fields` and `packed_kinds`), or rejects with `CANCELLED` once
 /// `cancel` is cancelled.
 #[napi(
     ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null, cancel?: CancelToken | undefined | null",
-    ts_return_type = "Promise<NativeResult[]>"
+    ts_return_type = "Promise<Buffer>"
 )]
 pub fn render_batch_async(
     items_json: Unknown,
@@ -43,7 +45,10 @@ pub fn render_batch_async(
     })
 }
 
-/// The synchronous twin of `renderBatchAsync`, sharing its task.
+/// The synchronous twin of `renderBatchAsync`, sharing its task. Its Buffer
+/// is a copy owned by V8, not the task's bytes: Node runs the finaliser of
+/// an external buffer only when the event loop turns, so a loop of sync
+/// calls would keep every batch's bytes until it ended.
 #[napi(
     ts_args_type = "itemsJson: string, maxConcurrent?: number | undefined | null, includeMetadata?: boolean | undefined | null"
 )]
@@ -52,12 +57,12 @@ pub fn render_batch_sync<'env>(
     items_json: Unknown,
     max_concurrent: Option<Unknown>,
     include_metadata: Option<Unknown>,
-) -> Result<Vec<NativeResult<'env>>> {
+) -> Result<BufferSlice<'env>> {
     shield(|| {
         let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
         let mut task = batch_task(items, include_metadata.as_ref(), None)?;
         let out = task.compute()?;
-        task.resolve(env, out)
+        BufferSlice::copy_from(env, &out)
     })
 }
 

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use batchcode_core::batch::{check_batch, guard, BATCH_MAX_ITEMS, CONCURRENCY, MAX_CONCURRENT};
 use batchcode_core::json::{is_json_string, render_batch_json, JsonBatch};
-use batchcode_core::{render_batch_until, Cancel, Cancelled, CoreError, CoreResult, Request};
+use batchcode_core::packed::render_batch_packed;
+use batchcode_core::{Cancel, Cancelled, CoreError, CoreResult, Request};
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
 use napi_derive::napi;
 
 use crate::args;
-use crate::types::{NativeCheck, NativeJsonBatch, NativeRequest, NativeResult};
+use crate::types::{NativeCheck, NativeJsonBatch, NativeRequest};
 
 pub struct CoreErr(pub CoreError);
 
@@ -80,6 +81,8 @@ impl Items {
     }
 }
 
+/// A batch whose results come back packed into one Buffer (see
+/// `batchcode_core::packed`): one napi value per batch, not several per item.
 pub struct BatchTask {
     items: Items,
     include_metadata: bool,
@@ -87,25 +90,23 @@ pub struct BatchTask {
 }
 
 impl<'env> ScopedTask<'env> for BatchTask {
-    type Output = Vec<batchcode_core::Outcome>;
-    type JsValue = Vec<NativeResult<'env>>;
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
 
     fn compute(&mut self) -> Result<Self::Output> {
         shield(|| {
             let requests = self.items.requests()?;
-            render_batch_until(&requests, self.items.max_concurrent, &self.cancel)
-                .map_err(cancelled)
+            let (max, meta) = (self.items.max_concurrent, self.include_metadata);
+            render_batch_packed(&requests, max, meta, &self.cancel).map_err(cancelled)
         })
     }
 
-    fn resolve(&mut self, env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
-        let meta = self.include_metadata;
-        shield(|| {
-            output
-                .into_iter()
-                .map(|o| NativeResult::from_outcome(env, o, meta))
-                .collect()
-        })
+    /// The bytes become the Buffer's memory as they are (an external buffer,
+    /// one finaliser per batch), with no copy on the main thread. Node runs
+    /// that finaliser once the event loop turns, which it does between async
+    /// batches; `renderBatchSync` copies instead (see there).
+    fn resolve(&mut self, _env: &'env Env, output: Self::Output) -> Result<Self::JsValue> {
+        shield(|| Ok(Buffer::from(output)))
     }
 }
 

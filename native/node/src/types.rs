@@ -2,9 +2,9 @@
 //! JavaScript too, matching the HTTP API, so a request body passes through.
 use batchcode_core::facts::{self, Limit, Setting};
 use batchcode_core::json::JsonBatch;
-use batchcode_core::{Body, CacheStats, CoreError, Metadata, Outcome, RawOptions, Request};
+use batchcode_core::{CacheStats, CoreError, RawOptions, Request};
 use napi::bindgen_prelude::BufferSlice;
-use napi::{Env, JsString, Result};
+use napi::{Env, Result};
 use napi_derive::napi;
 use serde::Deserialize;
 
@@ -115,113 +115,6 @@ impl From<NativeRequest> for Request {
     }
 }
 
-#[napi(object)]
-pub struct NativeMetadata {
-    #[napi(js_name = "type")]
-    pub barcode_type: String,
-    /// The symbology's usual name, e.g. `EAN-13`.
-    pub symbology: String,
-    pub version: Option<u32>,
-    pub modules: u32,
-    pub rows: u32,
-    pub columns: u32,
-    #[napi(js_name = "error_correction")]
-    pub error_correction: Option<String>,
-    /// PDF417's security level, as used.
-    #[napi(js_name = "pdf417_ec_level")]
-    pub pdf417_ec_level: Option<u32>,
-    /// Aztec's error-correction percentage, as used.
-    #[napi(js_name = "aztec_ec_percent")]
-    pub aztec_ec_percent: Option<u32>,
-    pub text: Option<String>,
-    /// The ECI the data starts with (26: UTF-8), when it has one.
-    pub eci: Option<u32>,
-    pub width: u32,
-    pub height: u32,
-}
-
-impl From<&Metadata> for NativeMetadata {
-    fn from(m: &Metadata) -> Self {
-        NativeMetadata {
-            barcode_type: m.barcode_type.to_string(),
-            symbology: m.symbology.to_string(),
-            version: m.version,
-            modules: m.modules,
-            rows: m.rows,
-            columns: m.columns,
-            error_correction: m.error_correction.map(|e| e.as_str().to_string()),
-            pdf417_ec_level: m.pdf417_ec_level,
-            aztec_ec_percent: m.aztec_ec_percent,
-            text: m.text.clone(),
-            eci: m.eci,
-            width: m.width,
-            height: m.height,
-        }
-    }
-}
-
-/// One item's outcome: `svg` or `png` on success, `error_code` and
-/// `error_message` on failure.
-#[napi(object, object_from_js = false)]
-pub struct NativeResult<'env> {
-    pub format: Option<String>,
-    pub svg: Option<JsString<'env>>,
-    pub png: Option<BufferSlice<'env>>,
-    pub cached: bool,
-    #[napi(js_name = "generation_time_ms")]
-    pub generation_time_ms: f64,
-    pub metadata: Option<NativeMetadata>,
-    #[napi(js_name = "error_code")]
-    pub error_code: Option<String>,
-    #[napi(js_name = "error_message")]
-    pub error_message: Option<String>,
-}
-
-/// Our SVG is ASCII but for rare text; V8 copies ASCII given as Latin-1
-/// without the UTF-8 decoding pass, which cost several times the copy.
-fn js_string<'env>(env: &'env Env, s: &str) -> Result<JsString<'env>> {
-    if s.is_ascii() {
-        env.create_string_latin1(s.as_bytes())
-    } else {
-        env.create_string(s)
-    }
-}
-
-impl<'env> NativeResult<'env> {
-    /// PNG bytes are copied into a V8-owned Buffer: an external buffer per
-    /// image would need a finaliser each, and thousands of those stall the
-    /// event loop when they are collected.
-    pub fn from_outcome(env: &'env Env, o: Outcome, include_metadata: bool) -> Result<Self> {
-        let mut r = NativeResult {
-            format: None,
-            svg: None,
-            png: None,
-            cached: o.cached,
-            generation_time_ms: o.time_ms,
-            metadata: None,
-            error_code: None,
-            error_message: None,
-        };
-        match o.result {
-            Ok(out) => {
-                r.format = Some(out.format.as_str().to_string());
-                match &out.body {
-                    Body::Svg(s) => r.svg = Some(js_string(env, s)?),
-                    Body::Png(b) => r.png = Some(BufferSlice::copy_from(env, b)?),
-                }
-                if include_metadata {
-                    r.metadata = Some((&out.meta).into());
-                }
-            }
-            Err(e) => {
-                r.error_code = Some(e.code().to_string());
-                r.error_message = Some(e.to_string());
-            }
-        }
-        Ok(r)
-    }
-}
-
 /// A batch's results as the items of a JSON array, joined by commas;
 /// `ends[i]` is the byte offset where item `i` ends.
 #[napi(object, object_from_js = false)]
@@ -233,7 +126,7 @@ pub struct NativeJsonBatch<'env> {
 }
 
 impl<'env> NativeJsonBatch<'env> {
-    /// Copied into a V8-owned Buffer, as PNGs are (see `NativeResult`).
+    /// Copied into a V8-owned Buffer.
     pub fn new(env: &'env Env, b: JsonBatch) -> Result<Self> {
         Ok(NativeJsonBatch {
             json: BufferSlice::copy_from(env, &b.json)?,
@@ -359,6 +252,12 @@ pub struct NativeFacts {
     #[napi(js_name = "error_codes")]
     pub error_codes: Vec<String>,
     pub choices: Vec<NativeChoice>,
+    /// A packed batch's header fields, in their order (`renderBatchAsync`).
+    #[napi(js_name = "packed_fields")]
+    pub packed_fields: Vec<String>,
+    /// A packed item's kinds, each at its value in the `kind` field.
+    #[napi(js_name = "packed_kinds")]
+    pub packed_kinds: Vec<String>,
     pub limits: Vec<NativeLimit>,
     pub settings: Vec<NativeSetting>,
 }
@@ -379,6 +278,8 @@ impl NativeFacts {
                     about: c.about.into(),
                 })
                 .collect(),
+            packed_fields: strings(facts::PACKED_FIELDS),
+            packed_kinds: strings(facts::PACKED_KINDS),
             limits: facts::LIMITS.iter().map(NativeLimit::from).collect(),
             settings: facts::SETTINGS.iter().map(NativeSetting::from).collect(),
         }
