@@ -43,7 +43,12 @@ t.test('should draw each bearer style so that ZXing still reads the code', async
     t.equal(await decode(svg.svg!, ['ITF']), GTIN, `${bearer} svg`);
     t.equal(await decode(png.png!, ['ITF']), GTIN, `${bearer} png`);
     t.same(pngSize(png.png!), { width: svg.metadata!.width, height: svg.metadata!.height }, `${bearer}: same size`);
+    t.equal(svg.metadata!.bearer, bearer, `metadata.bearer says ${bearer}`);
   }
+  const plain = renderSync({ barcode_type: 'itf14', data: GTIN });
+  t.equal(plain.success && plain.metadata!.bearer, 'frame', 'metadata.bearer reports the default');
+  const other = renderSync({ barcode_type: 'itf', data: '1234', options: { bearer: 'frame' } });
+  t.equal(other.success && other.metadata!.bearer, undefined, 'ITF has no bearer, and its metadata says none');
 });
 
 t.test('should frame the symbol as GS1 specifies: thick bars touching the code, 10X quiet zones inside', async (t) => {

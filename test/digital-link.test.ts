@@ -82,6 +82,7 @@ t.test('should build each link so that ZXing reads it from QR and Data Matrix an
         t.equal(read, want, `${row.data} in ${symbol} ${format}`);
         t.equal(r.metadata!.text, want, 'metadata.text is the URI');
         t.equal(r.metadata!.symbology, 'GS1 Digital Link');
+        t.equal(r.metadata!.symbol, symbol, 'metadata.symbol says which');
       }
     }
     const gs1 = gs1Reads(want);
@@ -180,6 +181,7 @@ t.test('should draw Data Matrix rectangles and DMRE on request, each read by ZXi
       });
       t.equal(await decode(format === 'svg' ? r.svg! : r.png!, ['DataMatrix']), data, `${shape} ${format}`);
       sizes[shape] = [r.metadata!.rows, r.metadata!.columns];
+      t.equal(r.metadata!.datamatrix_shape, shape, 'metadata.datamatrix_shape says which');
     }
   }
   const [[sr, sc], [rr, rc], [dr, dc]] = [sizes.square!, sizes.rectangle!, sizes.dmre!];

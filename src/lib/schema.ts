@@ -185,6 +185,9 @@ export const Metadata = Type.Object({
       description: 'The ECI the data starts with (26: UTF-8), when it is not in the default character set.',
     }),
   ),
+  bearer: Type.Optional(literals(BEARERS)),
+  datamatrix_shape: Type.Optional(literals(DATAMATRIX_SHAPES)),
+  symbol: Type.Optional(literals(LINK_SYMBOLS)),
   width: Type.Integer(),
   height: Type.Integer(),
 });

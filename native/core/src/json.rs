@@ -163,6 +163,19 @@ pub fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
     if let Some(eci) = m.eci {
         write_u32_field(out, "eci", eci);
     }
+    let choices = [
+        ("bearer", m.bearer.map(|b| b.as_str())),
+        ("datamatrix_shape", m.datamatrix_shape.map(|s| s.as_str())),
+        ("symbol", m.symbol.map(|s| s.as_str())),
+    ];
+    for (name, value) in choices {
+        if let Some(v) = value {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            write_str(out, v);
+        }
+    }
     write_u32_field(out, "width", m.width);
     write_u32_field(out, "height", m.height);
     out.push(b'}');

@@ -6,7 +6,9 @@ mod svg;
 
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::facts::Range;
-use crate::options::{EcLevel, Format, RawOptions, RenderOptions, MAX_IMAGE_PX};
+use crate::options::{
+    Bearer, DmShape, EcLevel, Format, LinkSymbol, RawOptions, RenderOptions, MAX_IMAGE_PX,
+};
 use crate::symbology::{lookup, Encoded, Symbol, Symbology};
 
 /// Default pixels per module when neither `width` nor `module_width` is given.
@@ -69,6 +71,12 @@ pub struct Metadata {
     pub text: Option<String>,
     /// The ECI the data starts with (26: UTF-8), when it has one.
     pub eci: Option<u32>,
+    /// ITF-14's bearer bars, as drawn.
+    pub bearer: Option<Bearer>,
+    /// The Data Matrix shape the size was chosen from.
+    pub datamatrix_shape: Option<DmShape>,
+    /// The symbol a GS1 Digital Link is carried in.
+    pub symbol: Option<LinkSymbol>,
     pub width: u32,
     pub height: u32,
 }
@@ -355,6 +363,9 @@ pub(crate) fn render_parsed(
             aztec_ec_percent: opts.aztec_ec_percent,
             text: sym.meta.text,
             eci: sym.meta.eci,
+            bearer: opts.bearer,
+            datamatrix_shape: opts.datamatrix_shape,
+            symbol: opts.symbol,
             width: lay.width,
             height: lay.height,
         },
