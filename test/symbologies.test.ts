@@ -354,7 +354,37 @@ t.test('should render every row in one renderBatch call', async (t) => {
   }
 });
 
-const failures: [BarcodeType, string, string, string][] = [
+const failures: [BarcodeType, string, string, string | RegExp][] = [
+  // GS1 DataBar
+  ['databar_omni', '09501101530004', 'INVALID_DATA', 'GS1 DataBar Omnidirectional check digit should be 3, got 4'],
+  ['databar_omni', '(01)09501101530004', 'INVALID_DATA', 'check digit should be 3, got 4'],
+  ['databar_omni', '095011015300A', 'INVALID_DATA', "'A' at position 13 is not allowed"],
+  ['databar_omni', '(01)0950110153000X', 'INVALID_DATA', "'X' at position 18"],
+  ['databar_omni', 'GTIN', 'INVALID_DATA', "'G' at position 1"],
+  ['databar_omni', '123456789012', 'INVALID_DATA', 'GTIN of 13 digits (the check digit is computed) or 14'],
+  ['databar_omni', '095011015300031', 'INVALID_DATA', 'got 15 digits'],
+  ['databar_omni', '', 'EMPTY_DATA', 'data is empty'],
+  [
+    'databar_stacked',
+    '12345678901234',
+    'INVALID_DATA',
+    'GS1 DataBar Stacked Omnidirectional check digit should be 1, got 4',
+  ],
+  ['databar_stacked', 'abc', 'INVALID_DATA', "'a' at position 1"],
+  ['databar_stacked', '', 'EMPTY_DATA', 'data is empty'],
+  ['databar_expanded', '(01)09501101530004', 'INVALID_DATA', 'GS1 (01) check digit should be 3, got 4'],
+  ['databar_expanded', '0109501101530003', 'INVALID_DATA', "starting with '('"],
+  ['databar_expanded', '(555)1', 'INVALID_DATA', 'GS1 application identifier (555) is not supported'],
+  ['databar_expanded', '(10)AB#', 'INVALID_DATA', "'#' at position 3"],
+  [
+    'databar_expanded',
+    '(91)ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN',
+    'DATA_TOO_LONG',
+    'data is 42 characters; GS1 DataBar Expanded holds at most 21 data characters of 12 bits (74 digits or 41 letters, AIs included) and this data needs 22',
+  ],
+  ['databar_expanded', `(01)00012345678905(91)${'1'.repeat(58)}`, 'DATA_TOO_LONG', /data is 76 characters.*needs 22/],
+  ['databar_expanded', '', 'EMPTY_DATA', 'data is empty'],
+
   ['ean13', '4006381333932', 'INVALID_DATA', 'EAN-13 check digit should be 1, got 2'],
   ['ean8', '96385070', 'INVALID_DATA', 'EAN-8 check digit should be 4, got 0'],
   ['upca', '036000291450', 'INVALID_DATA', 'UPC-A check digit should be 2, got 0'],

@@ -215,9 +215,19 @@ fn text(gtin: &[u8]) -> String {
 pub fn encode_omni(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     let g = gtin("GS1 DataBar Omnidirectional", data)?;
     let (widths, _) = omni_widths(&g);
+    finish_row(&widths, text(&g), ROW_MODULES, opts)
+}
+
+/// A one-row DataBar symbol from its element widths (it starts with a
+/// space): the text centred under it, bars `height` modules high.
+pub(super) fn finish_row(
+    widths: &[u8],
+    text: String,
+    height: u32,
+    opts: &RenderOptions,
+) -> CoreResult<Encoded> {
     let mut bars = Bars::default();
-    bars.widths(&widths, false);
-    let text = text(&g);
+    bars.widths(widths, false);
     let runs = centred(&text, bars.len());
     let mut enc = finish(
         Finished {
@@ -230,7 +240,7 @@ pub fn encode_omni(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
         opts,
     )?;
     if let Some(lin) = enc.linear.as_mut() {
-        lin.bar_modules = Some(ROW_MODULES);
+        lin.bar_modules = Some(height);
     }
     Ok(enc)
 }

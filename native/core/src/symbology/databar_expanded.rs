@@ -5,9 +5,8 @@
 //! the mod-211 check character and the finder pattern sequences. Ported
 //! from Zint's `backend/rss.c`, `general_field.c` and `rss.h`
 //! (BSD-3-Clause, Copyright (C) 2008-2026 Robin Stuart).
-use super::databar::{char_widths, QUIET};
+use super::databar::{char_widths, finish_row};
 use super::gs1::Gs1;
-use super::linear::{centred, finish, Bars, Finished};
 use super::Encoded;
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::options::RenderOptions;
@@ -402,24 +401,7 @@ pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
             "{MAX_DATA_CHARS} data characters of 12 bits (74 digits or 41 letters, AIs included) and this data needs {needed}"
         ),
     })?;
-    let mut bars = Bars::default();
-    bars.widths(&elements(&data), false);
-    let text = gs1.hri();
-    let runs = centred(&text, bars.len());
-    let mut enc = finish(
-        Finished {
-            bars,
-            text,
-            quiet: (QUIET, QUIET),
-            runs,
-            ..Default::default()
-        },
-        opts,
-    )?;
-    if let Some(lin) = enc.linear.as_mut() {
-        lin.bar_modules = Some(ROW_MODULES);
-    }
-    Ok(enc)
+    finish_row(&elements(&data), gs1.hri(), ROW_MODULES, opts)
 }
 
 #[cfg(test)]
