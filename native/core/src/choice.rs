@@ -16,8 +16,6 @@ macro_rules! choice {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// Every name, in the order of `ALL`.
             pub const NAMES: &'static [&'static str] = &[$($text),+];
-            /// The request field, as errors name it.
-            pub const FIELD: &'static str = $field;
 
             pub const fn as_str(self) -> &'static str {
                 match self {

@@ -37,14 +37,13 @@ const KEYS: &[(&str, &str, &[&[&str]])] = &[
     ("8018", "GSRN (recipient)", &[&["8019"]]),
 ];
 
-fn key(
-    ai: &str,
-) -> Option<&'static (
-    &'static str,
-    &'static str,
-    &'static [&'static [&'static str]],
-)> {
-    KEYS.iter().find(|k| k.0 == ai)
+fn is_key(ai: &str) -> bool {
+    KEYS.iter().any(|k| k.0 == ai)
+}
+
+/// The qualifier orders the key `ai` takes (none if it is not a key).
+fn orders(ai: &str) -> &'static [&'static [&'static str]] {
+    KEYS.iter().find(|k| k.0 == ai).map_or(&[], |k| k.2)
 }
 
 /// The keys `ai` qualifies, e.g. "(01) or (8006)", if it is a qualifier at all.
@@ -187,7 +186,7 @@ impl Link {
     /// From element strings: the qualifiers are put in the standard's order.
     fn from_elements(data: &str, resolver: &str) -> CoreResult<Link> {
         let gs1 = Gs1::parse(data)?;
-        let mut keys = gs1.elements.iter().filter(|e| key(&e.ai).is_some());
+        let mut keys = gs1.elements.iter().filter(|e| is_key(&e.ai));
         let primary = keys.next().ok_or_else(no_key)?.clone();
         if let Some(second) = keys.next() {
             return Err(bad(format!(
@@ -196,7 +195,7 @@ impl Link {
             )));
         }
         duplicates(&gs1.elements)?;
-        let (_, _, orders) = key(&primary.ai).copied().unwrap_or(("", "", &[]));
+        let orders = orders(&primary.ai);
         let qualifiers: Vec<&Element> = gs1
             .elements
             .iter()
@@ -268,7 +267,7 @@ impl Link {
         let start = segments
             .iter()
             .enumerate()
-            .position(|(i, s)| key(s).is_some() && (segments.len() - i).is_multiple_of(2))
+            .position(|(i, s)| is_key(s) && (segments.len() - i).is_multiple_of(2))
             .ok_or_else(no_key)?;
         let mut base = format!(
             "{}{}",
@@ -290,7 +289,7 @@ impl Link {
             path.push(element(ai, &value)?);
         }
         let (primary, qualifiers) = path.split_first().ok_or_else(no_key)?;
-        let (_, _, orders) = key(&primary.ai).copied().unwrap_or(("", "", &[]));
+        let orders = orders(&primary.ai);
         let ais: Vec<&str> = qualifiers.iter().map(|q| q.ai.as_str()).collect();
         if !orders.iter().any(|o| in_order(&ais, o)) {
             let allowed: Vec<String> = orders.iter().map(|o| o.join("/")).collect();
@@ -330,7 +329,7 @@ impl Link {
         let mut all = path.clone();
         all.extend(attributes.iter().cloned());
         duplicates(&all)?;
-        if let Some(k) = attributes.iter().find(|a| key(&a.ai).is_some()) {
+        if let Some(k) = attributes.iter().find(|a| is_key(&a.ai)) {
             return Err(bad(format!(
                 "({}) is a primary key; a GS1 Digital Link has one, in the path: /{}/",
                 k.ai, primary.ai
