@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import t from 'tap';
-import { renderSync, type BarcodeRequest, type BarcodeSuccess } from '../src/lib/index.js';
+import { configure, renderBatch, renderSync, type BarcodeRequest, type BarcodeSuccess } from '../src/lib/index.js';
 import { decode } from './helpers/decode.js';
 import { auth, gateway } from './helpers/gateway.js';
 
@@ -249,4 +249,37 @@ t.test('should answer a Digital Link over HTTP, and 400 or 422 naming what is wr
   });
   t.equal(badCheck.statusCode, 422, 'data that cannot be encoded is 422, as for every type');
   t.match(badCheck.body, /check digit should be 2/);
+});
+
+t.test('should point links that name no resolver at the configured digital_link_resolver', async (t) => {
+  configure({ digital_link_resolver: 'https://qr.example.com/dl/' });
+  t.teardown(() => configure({ digital_link_resolver: 'https://id.gs1.org' }));
+  const data = '(01)09506000134352(10)ABC';
+  const res = await renderBatch([
+    { barcode_type: 'gs1_digital_link', data },
+    { barcode_type: 'gs1_digital_link', data, options: { resolver: 'https://other.example' } },
+    { barcode_type: 'gs1_digital_link', data: 'https://id.gs1.org/01/09506000134352' },
+    // Other types ignore the setting (and would refuse a resolver given to them).
+    { barcode_type: 'qr', data },
+  ]);
+  const svgs = res.results.map((r) => (r.success ? r.svg! : ''));
+  t.equal(await decode(svgs[0]!, ['QRCode']), 'https://qr.example.com/dl/01/09506000134352/10/ABC', 'the setting');
+  t.equal(await decode(svgs[1]!, ['QRCode']), 'https://other.example/01/09506000134352/10/ABC', "the item's own");
+  t.equal(await decode(svgs[2]!, ['QRCode']), 'https://id.gs1.org/01/09506000134352', 'a URI keeps its host');
+  t.equal(await decode(svgs[3]!, ['QRCode']), data, 'a QR code is untouched');
+  t.ok(gs1Reads('https://qr.example.com/dl/01/09506000134352/10/ABC').valid, 'GS1 agrees');
+});
+
+t.test('should use DIGITAL_LINK_RESOLVER in the gateway', async (t) => {
+  const app = await gateway(t, { DIGITAL_LINK_RESOLVER: 'https://codes.example.org' });
+  t.teardown(() => configure({ digital_link_resolver: 'https://id.gs1.org' }));
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/barcodes/batch',
+    headers: auth,
+    payload: { barcodes: [{ barcode_type: 'gs1_digital_link', data: '(01)09506000134352', options: { width: 200 } }] },
+  });
+  t.equal(res.statusCode, 200);
+  const svg = (res.json() as { results: { svg: string }[] }).results[0]!.svg;
+  t.equal(await decode(svg, ['QRCode']), 'https://codes.example.org/01/09506000134352');
 });

@@ -65,7 +65,7 @@ export const WorkerEnv = Type.Object({
 export interface WorkerConfig extends BulkConfig {
   redisUrl: string;
   logLevel: Static<typeof LogLevel>;
-  library: Required<Settings>;
+  library: Settings;
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {

@@ -86,7 +86,7 @@ export interface Config extends BulkConfig, EmbedConfig {
   shutdownTimeoutMs: number;
   trustProxy: boolean;
   /** What the entry point passes to the Node API's `configure()`. */
-  library: Required<Settings>;
+  library: Settings;
   /** Dynamic codes: database, short-link base, scan buffering, redirect cache. */
   codes: CodesConfig;
 }

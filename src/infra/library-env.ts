@@ -5,7 +5,7 @@
  * defaults are the core's (`SETTINGS`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { SETTINGS, type Settings } from '../lib/index.js';
+import { checkResolver, LIMITS, SETTINGS, type Settings } from '../lib/index.js';
 
 const setting = (s: { min: number; max: number; default: number }) =>
   Type.Integer({ minimum: s.min, maximum: s.max, default: s.default });
@@ -15,13 +15,24 @@ export const LibraryEnv = Type.Object({
   CACHE_MAX_SIZE: setting(SETTINGS.cache_max_entries),
   CACHE_MAX_BYTES: setting(SETTINGS.cache_max_bytes),
   CACHE_DEFAULT_TTL: setting(SETTINGS.cache_ttl_seconds),
+  // Checked in full, with the core's rules, by librarySettings().
+  DIGITAL_LINK_RESOLVER: Type.Optional(
+    Type.String({
+      minLength: LIMITS.resolver.min,
+      maxLength: LIMITS.resolver.max,
+      accepts: 'a resolver URL, https://host[:port][/path]',
+    }),
+  ),
 });
 
-export function librarySettings(e: Static<typeof LibraryEnv>): Required<Settings> {
+/** The settings `e` gives; throws a `BatchcodeError` naming the variable if the resolver is refused. */
+export function librarySettings(e: Static<typeof LibraryEnv>): Settings {
+  if (e.DIGITAL_LINK_RESOLVER !== undefined) checkResolver(e.DIGITAL_LINK_RESOLVER, 'DIGITAL_LINK_RESOLVER');
   return {
     batch_max_items: e.BATCH_MAX_ITEMS,
     cache_max_entries: e.CACHE_MAX_SIZE,
     cache_max_bytes: e.CACHE_MAX_BYTES,
     cache_ttl_seconds: e.CACHE_DEFAULT_TTL,
+    ...(e.DIGITAL_LINK_RESOLVER === undefined ? {} : { digital_link_resolver: e.DIGITAL_LINK_RESOLVER }),
   };
 }

@@ -11,7 +11,15 @@ import type { BarcodeRequest, BarcodeResult, BatchResponse } from './schema.js';
 
 export * from './schema.js';
 export * from './payloads/index.js';
-export { batchMaxItems, configure, cacheStats, clearCache, type CacheStats, type Settings } from './settings.js';
+export {
+  batchMaxItems,
+  checkResolver,
+  configure,
+  cacheStats,
+  clearCache,
+  type CacheStats,
+  type Settings,
+} from './settings.js';
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
 export { CSS_COLOURS } from './colours.js';

@@ -11,7 +11,7 @@ import { typeboxMessage } from './messages.js';
 import type { NativeRequest } from './native.js';
 import { describeProblem, encodePayload } from './payloads/index.js';
 import { BarcodeRequest, BatchOptions, TextRequest, type BarcodeFailure, type RenderOptions } from './schema.js';
-import { batchMaxItems } from './settings.js';
+import { batchMaxItems, digitalLinkResolver } from './settings.js';
 
 /** The item as given (data as text or a payload object), worded as the HTTP routes word it. */
 const checkGiven = TypeCompiler.Compile(BarcodeRequest);
@@ -41,8 +41,10 @@ function schemaError(item: unknown): string | undefined {
   return first ? typeboxMessage(first, '', 'item') : 'item is invalid';
 }
 
-/** Options as the core takes them: colour names as hex. */
-function nativeOptions(o: RenderOptions | undefined): RenderOptions | undefined {
+/** Options as the core takes them: colour names as hex, and the configured resolver where a Digital Link names none. */
+function nativeOptions(type: string, o: RenderOptions | undefined): RenderOptions | undefined {
+  const resolver = type === 'gs1_digital_link' && o?.resolver === undefined ? digitalLinkResolver() : undefined;
+  if (resolver !== undefined) o = { ...o, resolver };
   if (!o || (o.foreground === undefined && o.background === undefined)) return o;
   const out = { ...o };
   if (out.foreground !== undefined) out.foreground = toHex(out.foreground);
@@ -131,7 +133,7 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       barcode_type: req.barcode_type,
       data: req.data,
       format: req.format,
-      options: nativeOptions(req.options),
+      options: nativeOptions(req.barcode_type, req.options),
     });
   });
   return {

@@ -119,7 +119,7 @@ export const RenderOptions = Type.Object(
         minLength: LIMITS.resolver.min,
         maxLength: LIMITS.resolver.max,
         description:
-          'The resolver a gs1_digital_link built from element strings points to, https://host[:port][/path]; default https://id.gs1.org. A URI given as data keeps its own. Other types ignore it.',
+          'The resolver a gs1_digital_link built from element strings points to, https://host[:port][/path]; default the digital_link_resolver setting (DIGITAL_LINK_RESOLVER on a server), else https://id.gs1.org. A URI given as data keeps its own. Other types ignore it.',
       }),
     ),
   },

@@ -5,7 +5,7 @@
  * (`SETTINGS` in ./facts.ts).
  */
 import { BatchcodeError } from './errors.js';
-import { SETTINGS } from './facts.js';
+import { LIMITS, SETTINGS } from './facts.js';
 import { mustBe, received } from './messages.js';
 import { native } from './native.js';
 
@@ -21,26 +21,56 @@ export interface Settings {
   cache_max_bytes?: number;
   /** Seconds a cached render stays valid. */
   cache_ttl_seconds?: number;
+  /**
+   * The resolver a `gs1_digital_link` built from element strings points to when its item names
+   * none (`options.resolver`), as `https://host[:port][/path]`; the core's default is `https://id.gs1.org`.
+   */
+  digital_link_resolver?: string;
 }
 
+/** The one setting that is text, not one of the core's numeric `SETTINGS`. */
+const RESOLVER = 'digital_link_resolver';
+type NumericKey = Exclude<keyof Settings, typeof RESOLVER>;
+
 // Fails to compile when the core adds or renames a setting that `Settings` does not document.
-const _sameKeys: [keyof Settings] extends [SettingName]
-  ? [SettingName] extends [keyof Settings]
-    ? true
-    : never
-  : never = true;
+const _sameKeys: [NumericKey] extends [SettingName] ? ([SettingName] extends [NumericKey] ? true : never) : never =
+  true;
 
-const NAMES = Object.keys(SETTINGS) as SettingName[];
+const NAMES = [...(Object.keys(SETTINGS) as SettingName[]), RESOLVER];
 
-const current: { batchMaxItems: number } = { batchMaxItems: SETTINGS.batch_max_items.default };
+const current: { batchMaxItems: number; resolver?: string } = { batchMaxItems: SETTINGS.batch_max_items.default };
 
 /** The batch limit in force (read by `prepare` and the bulk runner). */
 export function batchMaxItems(): number {
   return current.batchMaxItems;
 }
 
+/** The configured `digital_link_resolver`, if any (read by `prepare`). */
+export function digitalLinkResolver(): string | undefined {
+  return current.resolver;
+}
+
 function isKnown(key: string): key is SettingName {
   return Object.hasOwn(SETTINGS, key);
+}
+
+/**
+ * Throws a `BatchcodeError` naming `name` unless `value` is a resolver the core accepts: its
+ * rules are checked by checking a Digital Link that uses it, so they are written once
+ * (native/core/src/symbology/digital_link.rs). The entry points check their variable with it.
+ */
+export function checkResolver(value: unknown, name: string = RESOLVER): asserts value is string {
+  const { min, max } = LIMITS.resolver;
+  if (typeof value !== 'string' || value.length < min || value.length > max) {
+    throw new BatchcodeError(
+      'INVALID_SETTING',
+      mustBe(name, { type: 'string', minLength: min, maxLength: max }, value),
+    );
+  }
+  const item = { barcode_type: 'gs1_digital_link', data: '(01)09506000134352', options: { resolver: value } };
+  const problem = native.checkBatchSync(JSON.stringify([item]), 1)[0];
+  if (problem)
+    throw new BatchcodeError('INVALID_SETTING', `${name} ${problem.message.replace(/^options\.resolver:\s*/, '')}`);
 }
 
 /** `s` checked whole: an object of known keys, each a whole number in range; throws before anything changes. */
@@ -52,6 +82,10 @@ function validate(s: unknown): Settings {
     );
   }
   for (const [key, value] of Object.entries(s)) {
+    if (key === RESOLVER) {
+      if (value !== undefined) checkResolver(value);
+      continue;
+    }
     if (!isKnown(key)) {
       throw new BatchcodeError(
         'INVALID_SETTING',
@@ -76,6 +110,7 @@ export function configure(settings: Settings): void {
     ttl_seconds: s.cache_ttl_seconds,
   });
   if (s.batch_max_items !== undefined) current.batchMaxItems = s.batch_max_items;
+  if (s.digital_link_resolver !== undefined) current.resolver = s.digital_link_resolver;
 }
 
 export interface CacheStats {

@@ -45,6 +45,11 @@ const cases: [string, string, string][] = [
   ['CACHE_MAX_SIZE', '-5', 'CACHE_MAX_SIZE must be a whole number from 0 to 10000000; got "-5"'],
   ['CACHE_MAX_BYTES', '1.5', 'CACHE_MAX_BYTES must be a whole number from 0 to 1099511627776; got "1.5"'],
   ['CACHE_DEFAULT_TTL', '1e9', 'CACHE_DEFAULT_TTL must be a whole number from 0 to 31536000; got "1e9"'],
+  [
+    'DIGITAL_LINK_RESOLVER',
+    'https://id.gs1.org?x=1',
+    `DIGITAL_LINK_RESOLVER must name a host (letters, digits, '-' and '.', with an optional :port), got "https://id.gs1.org?x=1"`,
+  ],
 ];
 
 for (const [name, value, message] of cases) {

@@ -31,8 +31,11 @@ export async function gateway(
   return app;
 }
 
-/** As the server entry point does: the Node API takes the batches the gateway accepts. */
+/**
+ * As the server entry point does: the Node API takes the batches the gateway accepts, and its
+ * resolver; the cache keeps what the test set.
+ */
 export function configured(config: Config): Config {
-  configure({ batch_max_items: config.batchMaxItems });
+  configure({ batch_max_items: config.batchMaxItems, digital_link_resolver: config.library.digital_link_resolver });
   return config;
 }
