@@ -331,7 +331,10 @@ t.test('should refuse bad settings in configure() with INVALID_SETTING naming th
       ['lib.configure({ digital_link_resolver: "https://x.example/p?q=1" })', /^digital_link_resolver may have a path/],
       ['lib.configure({ digital_link_resolver: "ftp://x.example" })', /^digital_link_resolver .*https?:\/\//],
       ['lib.configure({ digital_link_resolver: 42 })', /^digital_link_resolver must be .* got 42/],
-      ['lib.configure({ digital_link_resolver: "https://x.example/" + "p".repeat(120) })', /1 to 120 characters; got 138/],
+      [
+        'lib.configure({ digital_link_resolver: "https://x.example/" + "p".repeat(120) })',
+        /1 to 120 characters; got 138/,
+      ],
       // Nothing changes when one value is bad.
       ['lib.configure({ batch_max_items: 5, cache_ttl_seconds: -1 })', /cache_ttl_seconds/],
       ['lib.configure({ batch_max_items: 5, digital_link_resolver: "x" })', /digital_link_resolver/],
