@@ -5,7 +5,7 @@
  * defaults are the core's (`SETTINGS`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { checkResolver, LIMITS, SETTINGS, type Settings } from '../lib/index.js';
+import { checkResolver, SETTINGS, type Settings } from '../lib/index.js';
 
 const setting = (s: { min: number; max: number; default: number }) =>
   Type.Integer({ minimum: s.min, maximum: s.max, default: s.default });
@@ -15,14 +15,8 @@ export const LibraryEnv = Type.Object({
   CACHE_MAX_SIZE: setting(SETTINGS.cache_max_entries),
   CACHE_MAX_BYTES: setting(SETTINGS.cache_max_bytes),
   CACHE_DEFAULT_TTL: setting(SETTINGS.cache_ttl_seconds),
-  // Checked in full, with the core's rules, by librarySettings().
-  DIGITAL_LINK_RESOLVER: Type.Optional(
-    Type.String({
-      minLength: LIMITS.resolver.min,
-      maxLength: LIMITS.resolver.max,
-      accepts: 'a resolver URL, https://host[:port][/path]',
-    }),
-  ),
+  // Length and form are checked by librarySettings(), with the core's rules.
+  DIGITAL_LINK_RESOLVER: Type.Optional(Type.String()),
 });
 
 /** The settings `e` gives; throws a `BatchcodeError` naming the variable if the resolver is refused. */

@@ -73,7 +73,7 @@ export function checkResolver(value: unknown, name: string = RESOLVER): asserts 
     throw new BatchcodeError('INVALID_SETTING', `${name} ${problem.message.replace(/^options\.resolver:\s*/, '')}`);
 }
 
-/** `s` checked whole: an object of known keys, each a whole number in range; throws before anything changes. */
+/** `s` checked whole: an object of known keys, each a whole number in range or an accepted resolver; throws before anything changes. */
 function validate(s: unknown): Settings {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) {
     throw new BatchcodeError(
