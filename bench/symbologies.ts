@@ -77,6 +77,13 @@ const cases: Case[] = [
   { type: 'databar_omni', bcid: 'databaromni', data: (i) => `(01)${gtin(i)}`, extra: { scale: 2 } },
   { type: 'databar_stacked', bcid: 'databarstackedomni', data: (i) => `(01)${gtin(i)}`, extra: matrix },
   { type: 'databar_expanded', bcid: 'databarexpanded', data: (i) => `(01)${gtin(i)}(10)LOT${i}`, extra: { scale: 2 } },
+  {
+    type: 'databar_expanded_stacked',
+    bcid: 'databarexpandedstacked',
+    data: (i) => `(01)${gtin(i)}(3103)${pad(i, 6)}(10)LOT${i}`,
+    extra: matrix,
+  },
+  { type: 'databar_limited', bcid: 'databarlimited', data: (i) => `(01)${gtin(i)}`, extra: { scale: 2 } },
 ];
 
 async function main() {

@@ -53,6 +53,14 @@ function gtin(): string {
   const full = body + gs1Check(body);
   return [body, full, `(01)${body}`, `(01)${full}`][int(0, 3)]!;
 }
+/** A GTIN for DataBar Limited, whose indicator digit is 0 or 1; one in ten is another, to be refused. */
+function limitedGtin(): string {
+  const g = gtin();
+  const at = g.startsWith('(') ? 4 : 0;
+  const indicator = rand() < 0.9 ? pick('01', 1) : pick('23456789', 1);
+  const body = g.slice(0, at) + indicator + g.slice(at + 1, at + 13);
+  return g.length - at === 14 ? body + gs1Check(body.slice(at)) : body;
+}
 
 const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   ean13: () => pick(DIGITS, int(12, 13)),
@@ -74,6 +82,8 @@ const generators: Record<Exclude<BarcodeType, 'qr'>, () => string> = {
   databar_omni: gtin,
   databar_stacked: gtin,
   databar_expanded: gs1,
+  databar_expanded_stacked: gs1,
+  databar_limited: limitedGtin,
   microqr: () => (rand() < 0.5 ? pick(DIGITS, int(1, 30)) : pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ', int(1, 16))),
 };
 
@@ -98,6 +108,8 @@ const zxingFormat: Record<string, string> = {
   databar_omni: 'DataBar',
   databar_stacked: 'DataBar',
   databar_expanded: 'DataBarExpanded',
+  databar_expanded_stacked: 'DataBarExpStk',
+  databar_limited: 'DataBarLtd',
 };
 const ERROR_CODES = new Set(['INVALID_DATA', 'DATA_TOO_LONG', 'EMPTY_DATA']);
 
@@ -121,11 +133,11 @@ function independentText(type: string, data: string): string | undefined {
   if (full !== undefined) return data.length === full - 1 ? data + gs1Check(data) : data;
   // UPC-E compression and Digital Link URIs are checked by their own tests (retail, digital-link).
   if (type === 'upce' || type === 'gs1_digital_link') return undefined;
-  if (type === 'databar_omni' || type === 'databar_stacked') {
+  if (type === 'databar_omni' || type === 'databar_stacked' || type === 'databar_limited') {
     const digits = data.replace(/^\(01\)/, '');
     return `(01)${digits.length === 13 ? digits + gs1Check(digits) : digits}`;
   }
-  if (type.startsWith('gs1') || type === 'databar_expanded')
+  if (type.startsWith('gs1') || type.startsWith('databar_expanded'))
     return data.replace(/\(01\)(\d{13})(?=\(|$)/, (_, gtin: string) => `(01)${gtin}${gs1Check(gtin)}`);
   return data;
 }

@@ -26,6 +26,8 @@ export const BARCODE_TYPES = [
   'databar_omni',
   'databar_stacked',
   'databar_expanded',
+  'databar_expanded_stacked',
+  'databar_limited',
 ] as const;
 
 /** Every `format`; the first is the default. */
@@ -75,6 +77,8 @@ export const LIMITS = {
   pdf417_ec_level: { min: 0, max: 8 },
   /** Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23. */
   aztec_ec_percent: { min: 5, max: 95 },
+  /** GS1 DataBar Expanded Stacked: segments (symbol characters) per row, an even number, as the pairs of segments around each finder pattern stay in one row. Default 4. */
+  databar_segments: { min: 2, max: 22 },
   /** Characters of `options.resolver` (GS1 Digital Link). */
   resolver: { min: 1, max: 120 },
   /** Native threads one batch may use. */

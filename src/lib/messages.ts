@@ -20,6 +20,7 @@ export interface FieldSchema {
   const?: unknown;
   minimum?: number;
   maximum?: number;
+  multipleOf?: number;
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -107,7 +108,15 @@ export function accepts(schema: FieldSchema, source: Source = {}): string {
   }
   switch (schema.type) {
     case 'integer':
-      return between('a whole number', schema.minimum, schema.maximum);
+      return between(
+        schema.multipleOf === 2
+          ? 'an even whole number'
+          : schema.multipleOf
+            ? `a multiple of ${schema.multipleOf}`
+            : 'a whole number',
+        schema.minimum,
+        schema.maximum,
+      );
     case 'number':
       return between('a number', schema.minimum, schema.maximum);
     case 'boolean':

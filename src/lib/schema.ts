@@ -114,6 +114,15 @@ export const RenderOptions = Type.Object(
         `The symbol a gs1_digital_link is carried in, ${LINK_SYMBOLS[0]} by default. Other types ignore it.`,
       ),
     ),
+    databar_segments: Type.Optional(
+      Type.Integer({
+        ...range(LIMITS.databar_segments),
+        // Rows hold whole pairs of segments, and the fewest a row holds is one pair.
+        multipleOf: LIMITS.databar_segments.min,
+        description:
+          'GS1 DataBar Expanded Stacked: segments (symbol characters) per row, an even number; default 4. The last row never holds one segment alone. metadata.databar_segments reports the one used. Other types ignore it.',
+      }),
+    ),
     resolver: Type.Optional(
       Type.String({
         minLength: LIMITS.resolver.min,
@@ -188,6 +197,9 @@ export const Metadata = Type.Object({
   bearer: Type.Optional(literals(BEARERS)),
   datamatrix_shape: Type.Optional(literals(DATAMATRIX_SHAPES)),
   symbol: Type.Optional(literals(LINK_SYMBOLS)),
+  databar_segments: Type.Optional(
+    Type.Integer({ description: 'GS1 DataBar Expanded Stacked: the segments per row used.' }),
+  ),
   width: Type.Integer(),
   height: Type.Integer(),
 });

@@ -36,7 +36,7 @@ t.test('should word query, body and path errors as the Node API does, under the 
   t.equal(path.statusCode, 400);
   t.match(
     path.json().message,
-    /^params\.type must be one of "qr", "microqr", .*"codabar", "databar_omni", "databar_stacked", "databar_expanded"; got "qrcode"$/,
+    /^params\.type must be one of "qr", "microqr", .*"codabar", "databar_omni", "databar_stacked", "databar_expanded", "databar_expanded_stacked", "databar_limited"; got "qrcode"$/,
   );
 
   // A body's item says what the Node API says, with `body.` in front.

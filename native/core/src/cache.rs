@@ -262,6 +262,7 @@ mod tests {
                 bearer: None,
                 datamatrix_shape: None,
                 symbol: None,
+                databar_segments: None,
                 text: None,
                 eci: None,
                 width: 0,

@@ -9,6 +9,7 @@ use crate::options::{Bearer, DmShape, EcLevel, Format, LinkSymbol, IMAGE_PX, MAR
 use crate::packed::{Field, Kind};
 use crate::render::DATA_LENGTH;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::databar_expanded_stacked::DATABAR_SEGMENTS;
 use crate::symbology::digital_link::RESOLVER_LENGTH;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
 use crate::symbology::SYMBOLOGIES;
@@ -135,6 +136,11 @@ pub static LIMITS: &[Limit] = &[
         name: "aztec_ec_percent",
         range: AZTEC_EC_PERCENT,
         about: "Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23.",
+    },
+    Limit {
+        name: "databar_segments",
+        range: DATABAR_SEGMENTS,
+        about: "GS1 DataBar Expanded Stacked: segments (symbol characters) per row, an even number, as the pairs of segments around each finder pattern stay in one row. Default 4.",
     },
     Limit {
         name: "resolver",

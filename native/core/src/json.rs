@@ -176,6 +176,9 @@ pub fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
             write_str(out, v);
         }
     }
+    if let Some(segments) = m.databar_segments {
+        write_u32_field(out, "databar_segments", segments);
+    }
     write_u32_field(out, "width", m.width);
     write_u32_field(out, "height", m.height);
     out.push(b'}');

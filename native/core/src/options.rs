@@ -3,6 +3,7 @@
 use crate::error::{CoreError, CoreResult};
 use crate::facts::Range;
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
+use crate::symbology::databar_expanded_stacked;
 use crate::symbology::digital_link::Resolver;
 use crate::symbology::ean_upc::AddOn;
 use crate::symbology::pdf417::PDF417_EC_LEVEL;
@@ -171,6 +172,7 @@ pub struct RawOptions {
     pub datamatrix_shape: Option<String>,
     pub symbol: Option<String>,
     pub resolver: Option<String>,
+    pub databar_segments: Option<f64>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -202,6 +204,8 @@ pub struct RenderOptions {
     /// The Digital Link resolver that element strings are written under;
     /// after `normalise`, set for `gs1_digital_link` only.
     pub resolver: Option<Resolver>,
+    /// Segments per row; after `normalise`, set for `databar_expanded_stacked` only.
+    pub databar_segments: Option<u32>,
 }
 
 impl Default for RenderOptions {
@@ -222,6 +226,7 @@ impl Default for RenderOptions {
             datamatrix_shape: None,
             symbol: None,
             resolver: None,
+            databar_segments: None,
         }
     }
 }
@@ -279,6 +284,10 @@ impl RawOptions {
                 .transpose()?,
             symbol: self.symbol.as_deref().map(LinkSymbol::parse).transpose()?,
             resolver: self.resolver.as_deref().map(Resolver::parse).transpose()?,
+            databar_segments: databar_expanded_stacked::segments(
+                "options.databar_segments",
+                self.databar_segments,
+            )?,
         })
     }
 }

@@ -71,6 +71,10 @@ pub struct RenderOptions {
     /// under, `https://host[/path]`. Default `https://id.gs1.org`. A URI given
     /// as data keeps its own. Ignored by other types.
     pub resolver: Option<String>,
+    /// GS1 DataBar Expanded Stacked: segments (symbol characters) per row,
+    /// an even number from 2 to 22. Default 4. Ignored by other types.
+    #[napi(js_name = "databar_segments")]
+    pub databar_segments: Option<f64>,
 }
 
 /// One item. A batch crosses the boundary as a JSON array of these: one
@@ -110,6 +114,7 @@ impl From<NativeRequest> for Request {
                 datamatrix_shape: o.datamatrix_shape,
                 symbol: o.symbol,
                 resolver: o.resolver,
+                databar_segments: o.databar_segments,
             },
         }
     }

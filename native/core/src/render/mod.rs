@@ -77,6 +77,8 @@ pub struct Metadata {
     pub datamatrix_shape: Option<DmShape>,
     /// The symbol a GS1 Digital Link is carried in.
     pub symbol: Option<LinkSymbol>,
+    /// DataBar Expanded Stacked's segments per row, as used.
+    pub databar_segments: Option<u32>,
     pub width: u32,
     pub height: u32,
 }
@@ -366,6 +368,7 @@ pub(crate) fn render_parsed(
             bearer: opts.bearer,
             datamatrix_shape: opts.datamatrix_shape,
             symbol: opts.symbol,
+            databar_segments: opts.databar_segments,
             width: lay.width,
             height: lay.height,
         },

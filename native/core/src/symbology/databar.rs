@@ -1,7 +1,8 @@
 //! GS1 DataBar (ISO/IEC 24724:2011): Omnidirectional (`databar_omni`, one
 //! row of 96 modules, 33X high) and Stacked Omnidirectional
 //! (`databar_stacked`, two 33X rows of 50 modules around a 3X separator);
-//! Expanded is in `databar_expanded`. Ported from Zint's `backend/rss.c`
+//! Expanded is in `databar_expanded` (Stacked in `databar_expanded_stacked`),
+//! Limited in `databar_limited`. Ported from Zint's `backend/rss.c`
 //! and `rss.h` (BSD-3-Clause, Copyright (C) 2008-2026 Robin Stuart; its
 //! `dbar_combins` and `dbar_getWidths` are ISO/IEC 24724 Annex B's).
 //! The guards start and end with a 1X space and Zint and bwip-js add no
@@ -37,20 +38,26 @@ fn combins(n: i32, r: i32) -> i64 {
     val
 }
 
-/// The widths of one set of 4 elements (odd or even) for `val` (Annex B
+/// The widths of one set of `N` elements (odd or even) for `val` (Annex B
 /// `getRSSwidths`): `n` modules, none wider than `max_width`; `no_narrow`
-/// skips patterns without a one-module element.
-fn set_widths(val: i32, n: i32, max_width: i32, no_narrow: bool) -> [u8; 4] {
-    const ELEMENTS: i32 = 4;
+/// skips patterns without a one-module element. Limited's sets have 7
+/// elements, the others' 4.
+pub(super) fn set_widths<const N: usize>(
+    val: i32,
+    n: i32,
+    max_width: i32,
+    no_narrow: bool,
+) -> [u8; N] {
+    let elements = N as i32;
     let (mut val, mut n) = (val as i64, n);
-    let mut widths = [0u8; 4];
+    let mut widths = [0u8; N];
     let mut narrow_mask = 0u32;
-    for bar in 0..ELEMENTS - 1 {
+    for bar in 0..elements - 1 {
         let mut elm_width = 1;
         narrow_mask |= 1 << bar;
         let mut sub_val;
         loop {
-            let left = ELEMENTS - bar;
+            let left = elements - bar;
             sub_val = combins(n - elm_width - 1, left - 2);
             if no_narrow && narrow_mask == 0 && n - elm_width - (left - 1) >= left - 1 {
                 sub_val -= combins(n - elm_width - left, left - 2);
@@ -78,7 +85,7 @@ fn set_widths(val: i32, n: i32, max_width: i32, no_narrow: bool) -> [u8; 4] {
         n -= elm_width;
         widths[bar as usize] = elm_width.clamp(0, 255) as u8;
     }
-    widths[3] = n.clamp(0, 255) as u8;
+    widths[N - 1] = n.clamp(0, 255) as u8;
     widths
 }
 
@@ -91,8 +98,8 @@ pub(super) fn char_widths(
     max_width: i32,
     no_narrow: bool,
 ) -> [u8; 8] {
-    let o = set_widths(odd, modules.0, max_width, no_narrow);
-    let e = set_widths(even, modules.1, 9 - max_width, !no_narrow);
+    let o: [u8; 4] = set_widths(odd, modules.0, max_width, no_narrow);
+    let e: [u8; 4] = set_widths(even, modules.1, 9 - max_width, !no_narrow);
     let mut out = [0u8; 8];
     for i in 0..4 {
         out[2 * i] = o[i];
@@ -180,7 +187,7 @@ fn omni_widths(gtin: &[u8]) -> ([u8; 46], usize) {
 
 /// The GTIN-14 in `data`: 13 digits (check digit computed), 14 (verified),
 /// or either after `(01)`.
-fn gtin(what: &str, data: &str) -> CoreResult<Vec<u8>> {
+pub(super) fn gtin(what: &str, data: &str) -> CoreResult<Vec<u8>> {
     if data.is_empty() {
         return Err(CoreError::EmptyData);
     }
@@ -206,7 +213,7 @@ fn gtin(what: &str, data: &str) -> CoreResult<Vec<u8>> {
     with_check(what, digits.bytes().map(|b| b - b'0').collect(), 14)
 }
 
-fn text(gtin: &[u8]) -> String {
+pub(super) fn text(gtin: &[u8]) -> String {
     let mut s = String::from("(01)");
     s.extend(gtin.iter().map(|&d| (b'0' + d) as char));
     s
@@ -465,7 +472,7 @@ mod tests {
     fn set_widths_is_total_for_any_value() {
         // Values outside a set never panic or loop.
         for val in [-5, 0, 10_000, i32::MAX / 2] {
-            let w = set_widths(val, 12, 8, false);
+            let w: [u8; 4] = set_widths(val, 12, 8, false);
             assert!(w.iter().all(|&x| x <= 12));
         }
     }

@@ -1,8 +1,10 @@
 //! GS1 DataBar Expanded (ISO/IEC 24724:2011 clause 7), single row: GS1
 //! element strings in 12-bit symbol characters (at most 21, plus the check
 //! character), encodation methods 1 and 00 (general purpose) and the
-//! compressed ones for variable-weight items (0100, 0101, 0111000-0111111),
-//! the mod-211 check character and the finder pattern sequences. Ported
+//! compressed ones for variable-weight items (0100, 0101, 0111000-0111111)
+//! and for their price (01100, 01101), the mod-211 check character and the
+//! finder pattern sequences; `databar_expanded_stacked` lays the same
+//! elements out in rows. Ported
 //! from Zint's `backend/rss.c`, `general_field.c` and `rss.h`
 //! (BSD-3-Clause, Copyright (C) 2008-2026 Robin Stuart).
 use super::databar::{char_widths, finish_row};
@@ -113,14 +115,25 @@ fn date(s: &[u8], from: usize) -> Option<u32> {
     ((1..=12).contains(&mm) && dd <= 31).then(|| yy * 384 + (mm - 1) * 32 + dd)
 }
 
-/// The encodation method (Table 10; 3-4 and 7-14 as Zint numbers them).
+/// The encodation method (Table 10; 3-14 as Zint numbers them).
 fn method(s: &[u8]) -> u32 {
     let len = s.len();
     if !(len >= 16 && s.starts_with(b"01")) {
         return 2;
     }
-    // Variable-weight items: indicator digit 9, (01) then (310x) or (320x).
-    if len < 26 || s[2] != b'9' || s[16] != b'3' || s[18] != b'0' {
+    // Variable-measure items: indicator digit 9, (01) then (310x), (320x),
+    // or a price (392x), or one with its currency (393x), for x up to 3.
+    if len < 20 || s[2] != b'9' || s[16] != b'3' {
+        return 1;
+    }
+    if s[17] == b'9' && (b'0'..=b'3').contains(&s[19]) {
+        return match s[18] {
+            b'2' => 5,
+            b'3' if num(s, 20, 3).is_some() => 6,
+            _ => 1,
+        };
+    }
+    if len < 26 || s[18] != b'0' {
         return 1;
     }
     let Some(weight) = num(s, 20, 6).filter(|&w| w <= 99_999) else {
@@ -252,14 +265,21 @@ fn iso_value(c: u8) -> (u32, u32) {
     }
 }
 
-/// Symbol characters for `n` bits, the check character included: at least 4.
-fn symbol_chars(n: usize) -> usize {
-    (n.div_ceil(12) + 1).max(4)
+/// Symbol characters for `n` bits, the check character included: at least
+/// 4, and never one alone in the last of rows of `per_row` (7.2.8; 0 for
+/// one row), which then takes a padding character more.
+fn symbol_chars(n: usize, per_row: usize) -> usize {
+    let chars = (n.div_ceil(12) + 1).max(4);
+    if per_row > 0 && chars % per_row == 1 {
+        chars + 1
+    } else {
+        chars
+    }
 }
 
 /// The binary data (7.2.5) as 12-bit data characters, or the number of data
 /// characters it would need when over the limit.
-fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
+fn data_chars(s: &[u8], per_row: usize) -> Result<Vec<u32>, usize> {
     let m = method(s);
     let mut b = Bits::default();
     b.push(0, 1); // no 2D component linkage
@@ -275,6 +295,14 @@ fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
         3 | 4 => {
             b.push(4 + (m - 3), 4);
             26
+        }
+        5 => {
+            b.push(0x30, 7); // "01100XX"
+            20
+        }
+        6 => {
+            b.push(0x34, 7); // "01101XX"
+            23
         }
         _ => {
             b.push(56 + (m - 7), 7);
@@ -294,6 +322,12 @@ fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
     match m {
         3 => b.push(n(20, 6), 15),
         4 => b.push(n(20, 6) + if s[19] == b'3' { 10_000 } else { 0 }, 15),
+        // The x of 392x/393x, and 393x's currency; the price goes in the general field.
+        5 => b.push(n(19, 1), 2),
+        6 => {
+            b.push(n(19, 1), 2);
+            b.push(n(20, 3), 10);
+        }
         7..=14 => {
             b.push(n(19, 1) * 100_000 + n(21, 5), 20);
             b.push(
@@ -308,7 +342,7 @@ fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
         _ => {}
     }
     let (mode, last) = general(s.get(read..).unwrap_or(&[]), &mut b);
-    let mut chars = symbol_chars(b.0.len());
+    let mut chars = symbol_chars(b.0.len(), per_row);
     if let Some(d) = last {
         let d = u32::from(d - b'0');
         let room = 12 * (chars - 1) - b.0.len();
@@ -317,7 +351,7 @@ fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
         } else {
             b.push(d * 11 + 10 + 8, 7);
         }
-        chars = symbol_chars(b.0.len());
+        chars = symbol_chars(b.0.len(), per_row);
     }
     if b.0.len() > 12 * MAX_DATA_CHARS {
         return Err(b.0.len().div_ceil(12));
@@ -332,8 +366,12 @@ fn data_chars(s: &[u8]) -> Result<Vec<u32>, usize> {
         room -= 5;
     }
     // The variable length field: symbol characters odd, and over 14.
-    let at = if m == 1 { 2 } else { 3 };
-    if m == 1 || m == 2 {
+    let at = match m {
+        1 => 2,
+        2 => 3,
+        _ => 6,
+    };
+    if matches!(m, 1 | 2 | 5 | 6) {
         b.0[at] = chars % 2 == 1;
         b.0[at + 1] = chars > 14;
     }
@@ -359,7 +397,9 @@ fn widths(v: u32) -> [u8; 8] {
 
 /// All element widths, space first: guard, check character, then per
 /// segment pair a finder between a reversed and a forward data character.
-fn elements(data: &[u32]) -> Vec<u8> {
+/// The pairs are 21 elements from index 2 on, the last one 13 when the
+/// symbol characters are odd.
+pub(super) fn elements(data: &[u32]) -> Vec<u8> {
     let chars: Vec<[u8; 8]> = data.iter().map(|&v| widths(v)).collect();
     let dc = chars.len();
     let mut checksum = 0u32;
@@ -390,18 +430,29 @@ fn elements(data: &[u32]) -> Vec<u8> {
     e
 }
 
-pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+/// The element widths of `data` and its text, for rows of `per_row` symbol
+/// characters (0: one row).
+pub(super) fn encode_elements(
+    what: &str,
+    data: &str,
+    per_row: usize,
+) -> CoreResult<(Vec<u8>, String)> {
     let gs1 = Gs1::parse(data)?;
     let stream = gs1.stream(|b| b, GS);
-    let data = data_chars(&stream).map_err(|needed| CoreError::DataTooLong {
+    let data = data_chars(&stream, per_row).map_err(|needed| CoreError::DataTooLong {
         len: thousands(stream.iter().filter(|&&b| b != GS).count()),
         unit: "characters",
-        what: "GS1 DataBar Expanded".into(),
+        what: what.into(),
         max: format!(
             "{MAX_DATA_CHARS} data characters of 12 bits (74 digits or 41 letters, AIs included) and this data needs {needed}"
         ),
     })?;
-    finish_row(&elements(&data), gs1.hri(), ROW_MODULES, opts)
+    Ok((elements(&data), gs1.hri()))
+}
+
+pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
+    let (elements, text) = encode_elements("GS1 DataBar Expanded", data, 0)?;
+    finish_row(&elements, text, ROW_MODULES, opts)
 }
 
 #[cfg(test)]
@@ -434,6 +485,24 @@ mod tests {
         ];
         for (data, want) in cases {
             assert_eq!(row(data), want, "{data}");
+        }
+    }
+
+    #[test]
+    fn compresses_prices_of_variable_measure_items() {
+        // Zint's vectors for methods 01100 (392x) and 01101 (393x), with
+        // and without an element string after the price.
+        let mut n = 0;
+        for v in crate::symbology::databar_expanded_stacked::vectors()
+            .filter(|v| v.kind == "expanded")
+        {
+            assert_eq!(row(v.data), v.rows[0], "{}", v.data);
+            n += 1;
+        }
+        assert_eq!(n, 4);
+        // Without indicator 9, or past x = 3, the price goes in the general field.
+        for data in ["(01)00012345678905(3922)795", "(01)90012345678908(3924)795"] {
+            assert_eq!(method(&Gs1::parse(data).unwrap().stream(|b| b, GS)), 1, "{data}");
         }
     }
 

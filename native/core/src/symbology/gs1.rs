@@ -15,6 +15,8 @@ enum Kind {
     Alnum(usize),
     /// YYMMDD.
     Date,
+    /// An ISO 4217 numeric currency code (3 digits), then 1 to this many digits.
+    Currency(usize),
     /// `len` digits ending in a mod-10 check digit, then `min` to `max`
     /// more: digits when `numeric`, else GS1 characters (GDTI, GCN, GRAI, ITIP).
     Keyed {
@@ -42,6 +44,8 @@ fn kind(ai: &str) -> Option<Kind> {
         "235" => Alnum(28),
         "7040" => Alnum(4),
         "8004" | "8010" => Alnum(30),
+        // North American coupon codes (DataBar Expanded Stacked on coupons).
+        "8110" | "8112" => Alnum(70),
         "8013" => Alnum(25),
         "8011" => Numeric(12),
         "8019" => Numeric(10),
@@ -74,6 +78,10 @@ fn kind(ai: &str) -> Option<Kind> {
             numeric: true,
         },
         "11" | "13" | "15" | "17" => Date,
+        "20" => Fixed {
+            len: 2,
+            check: false,
+        },
         "30" | "37" => Numeric(8),
         "400" | "401" => Alnum(30),
         "410" | "411" | "412" | "413" | "414" | "415" | "416" | "417" => Fixed {
@@ -90,6 +98,10 @@ fn kind(ai: &str) -> Option<Kind> {
             len: 6,
             check: false,
         },
+        // Amount payable or coupon value, the last AI digit placing the decimal point
+        // (392n), and the same with its ISO 4217 currency (393n).
+        _ if ai.len() == 4 && ai.starts_with("392") => Numeric(15),
+        _ if ai.len() == 4 && ai.starts_with("393") => Currency(15),
         _ => return None,
     })
 }
@@ -295,6 +307,13 @@ pub fn element(ai: &str, value: &str) -> CoreResult<Element> {
                 )));
             }
         }
+        Currency(max) => {
+            if !(4..=3 + max).contains(&n) {
+                return Err(bad(format!(
+                    "GS1 ({ai}) takes a 3-digit ISO 4217 currency code and then 1 to {max} digits, got {n} digits"
+                )));
+            }
+        }
         Numeric(max) | Alnum(max) => {
             if n > max {
                 return Err(bad(format!(
@@ -326,6 +345,22 @@ mod tests {
     }
 
     #[test]
+    fn takes_prices_with_and_without_currency() {
+        for (data, stream) in [
+            ("(01)90012345678908(3922)795", "01900123456789083922795"),
+            ("(3920)1(3939)9781(8110)10614141011111275110111", "39201|39399781|811010614141011111275110111"),
+            ("(3925)123456789012345(3935)978123456789012345", "3925123456789012345|3935978123456789012345"),
+        ] {
+            let s: String = Gs1::parse(data)
+                .unwrap()
+                .stream(|b| b as char, '|')
+                .into_iter()
+                .collect();
+            assert_eq!(s, stream, "{data}");
+        }
+    }
+
+    #[test]
     fn rejects_bad_elements_with_clear_messages() {
         let msg = |d: &str| Gs1::parse(d).unwrap_err().to_string();
         assert_eq!(
@@ -340,6 +375,11 @@ mod tests {
         assert!(msg("(10)").contains("no value"));
         assert!(msg("(10)123456789012345678901").contains("at most 20"));
         assert!(msg("(3103)12345A").contains("takes only digits"));
+        assert!(msg("(3932)978").contains("currency code and then 1 to 15 digits, got 3"));
+        assert!(msg("(3932)A781").contains("takes only digits; 'A' at position 1"));
+        assert!(msg("(3922)1234567890123456").contains("at most 15"));
+        assert!(msg("(392)1").contains("not supported"));
+        assert!(msg("(39220)1").contains("2 to 4 digits"));
         assert!(
             Gs1::parse("(00)106141411234567897(3103)000123(8018)123456789012345675(99)x").is_ok()
         );

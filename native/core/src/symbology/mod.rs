@@ -6,6 +6,8 @@ pub mod code128;
 pub mod code39_93;
 pub mod databar;
 pub mod databar_expanded;
+pub mod databar_expanded_stacked;
+pub mod databar_limited;
 pub mod datamatrix;
 pub mod digital_link;
 pub mod ean_upc;
@@ -96,6 +98,10 @@ pub struct Symbology {
     pub shape: bool,
     /// Whether it is a GS1 Digital Link, taking `symbol` and `resolver`.
     pub link: bool,
+    /// The segments per row when `databar_segments` is not given, for the
+    /// one symbology that stacks them (DataBar Expanded Stacked); `None`
+    /// ignores the option.
+    pub segments: Option<u32>,
 }
 
 /// What an entry of the table has unless it says otherwise.
@@ -108,6 +114,7 @@ const BASE: Symbology = Symbology {
     addon: false,
     shape: false,
     link: false,
+    segments: None,
 };
 
 impl Symbology {
@@ -122,6 +129,8 @@ impl Symbology {
         let bearer = options.bearer.take();
         options.bearer = self.bearer.map(|default| bearer.unwrap_or(default));
         options.addon = options.addon.filter(|_| self.addon);
+        let segments = options.databar_segments.take();
+        options.databar_segments = self.segments.map(|default| segments.unwrap_or(default));
         let (symbol, shape, resolver) = (
             options.symbol.take(),
             options.datamatrix_shape.take(),
@@ -308,6 +317,19 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         name: "databar_expanded",
         label: "GS1 DataBar Expanded",
         encode: databar_expanded::encode,
+        ..BASE
+    },
+    Symbology {
+        name: "databar_expanded_stacked",
+        label: "GS1 DataBar Expanded Stacked",
+        encode: databar_expanded_stacked::encode,
+        segments: Some(databar_expanded_stacked::DEFAULT_SEGMENTS),
+        ..BASE
+    },
+    Symbology {
+        name: "databar_limited",
+        label: "GS1 DataBar Limited",
+        encode: databar_limited::encode,
         ..BASE
     },
 ];

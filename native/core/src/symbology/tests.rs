@@ -115,6 +115,11 @@ fn every_type_encodes_a_typical_value() {
         ("itf", "123456"),
         ("itf14", "1540014128876"),
         ("codabar", "A123B"),
+        ("databar_omni", "0950110153000"),
+        ("databar_stacked", "0950110153000"),
+        ("databar_expanded", "(01)09501101530003(10)A"),
+        ("databar_expanded_stacked", "(01)09501101530003(10)A"),
+        ("databar_limited", "1501234567890"),
     ] {
         let e = enc(name, data).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(e.symbol.matrix.width() > 0, "{name}");
@@ -225,4 +230,25 @@ fn more_error_correction_makes_bigger_symbols() {
         aztec.windows(2).all(|w| w[0] <= w[1]) && aztec[3] > aztec[0],
         "{aztec:?}"
     );
+}
+
+#[test]
+fn databar_segments_is_kept_for_expanded_stacked_only() {
+    let norm = |name: &str, segments: Option<u32>| {
+        lookup(name)
+            .unwrap()
+            .normalise(RenderOptions {
+                databar_segments: segments,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let stacked = "databar_expanded_stacked";
+    assert_eq!(norm(stacked, None).databar_segments, Some(4));
+    assert_eq!(norm(stacked, Some(22)).databar_segments, Some(22));
+    // Ignored elsewhere, as bearer is, so that the same image has one cache key.
+    for name in ["databar_expanded", "databar_limited", "qr", "itf14"] {
+        assert_eq!(norm(name, Some(6)), norm(name, None), "{name}");
+        assert_eq!(norm(name, Some(6)).databar_segments, None, "{name}");
+    }
 }
