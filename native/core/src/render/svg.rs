@@ -80,25 +80,24 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
     out.push_str("<path");
     push_paint(&mut out, "stroke", opts.foreground);
     out.push_str(" d=\"");
-    let mut ybuf = itoa::Buffer::new();
     for y in 0..m.height() {
         let mut end = None;
         for (x, len) in m.dark_runs(y) {
             match end {
                 None => {
                     out.push('M');
-                    out.push_str(num.format(x));
+                    push_count(&mut out, x);
                     out.push(' ');
-                    out.push_str(ybuf.format(y));
-                    out.push_str(".5h");
+                    push_count(&mut out, y);
+                    push_ascii(&mut out, b".5h");
                 }
                 Some(prev) => {
                     out.push('m');
-                    out.push_str(num.format(x - prev));
-                    out.push_str(" 0h");
+                    push_count(&mut out, x - prev);
+                    push_ascii(&mut out, b" 0h");
                 }
             }
-            out.push_str(num.format(len));
+            push_count(&mut out, len);
             end = Some(x + len);
         }
     }
@@ -160,6 +159,26 @@ fn push_paint(out: &mut String, what: &str, c: Rgba) {
         push_decimal(out, (c.a as f64 / 255.0 * 1000.0).round() / 1000.0);
         out.push('"');
     }
+}
+
+/// A module count: nearly always one or two digits, which `push` writes in
+/// place, where `push_str` calls `memcpy` for each, a fifth of the writing.
+#[inline(always)]
+fn push_count(out: &mut String, n: usize) {
+    if n < 100 {
+        if n >= 10 {
+            out.push(char::from(b'0' + (n / 10) as u8));
+        }
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        out.push_str(itoa::Buffer::new().format(n));
+    }
+}
+
+/// A short constant, byte by byte for the same reason.
+#[inline(always)]
+fn push_ascii<const N: usize>(out: &mut String, s: &[u8; N]) {
+    s.iter().for_each(|&b| out.push(char::from(b)));
 }
 
 /// Up to three decimals, no trailing zeros, never exponent notation.
