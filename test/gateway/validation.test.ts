@@ -15,6 +15,8 @@ const RANGES: Record<string, string> = {
   page: 'from 1 to 1000000',
   limit: 'from 1 to 100',
 };
+/** How each field's kind of number is worded: a multiple of 2 is "an even whole number". */
+const kind = (field: string) => (field === 'databar_segments' ? 'an even whole number' : 'a whole number');
 const NOT_DECIMAL = ['Infinity', '-Infinity', '1e400', '0x20', '1e1', ' 12', '+5', '1'.padEnd(400, '0')];
 
 t.test('should answer 400 naming the field for a number that is not finite plain decimal', async (t) => {
@@ -28,7 +30,7 @@ t.test('should answer 400 naming the field for a number that is not finite plain
   ];
   t.same(
     NUMERIC_OPTIONS.sort(),
-    ['aztec_ec_percent', 'height', 'margin', 'module_width', 'pdf417_ec_level', 'width'],
+    ['aztec_ec_percent', 'databar_segments', 'height', 'margin', 'module_width', 'pdf417_ec_level', 'width'],
     'every numeric render option',
   );
   for (const route of routes) {
@@ -39,13 +41,13 @@ t.test('should answer 400 naming the field for a number that is not finite plain
       t.equal(res.statusCode, 400, url);
       t.equal(
         res.json().message,
-        `querystring.${field} must be a whole number ${RANGES[field!]}; got ${JSON.stringify(shown(value))} (plain decimal digits only)`,
+        `querystring.${field} must be ${kind(field!)} ${RANGES[field!]}; got ${JSON.stringify(shown(value))} (plain decimal digits only)`,
         url,
       );
     }
     const nan = await app.inject({ url: route('NaN'), headers: auth });
     t.equal(nan.statusCode, 400, route('NaN'));
-    t.match(nan.json().message, /^querystring\.\w+ must be a whole number from \d+ to \d+; got "NaN"$/);
+    t.match(nan.json().message, /^querystring\.\w+ must be (a|an even) whole number from \d+ to \d+; got "NaN"$/);
   }
   const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
   t.same(errors, [], 'no error-level log line');
