@@ -2,9 +2,8 @@
 //! a bounded number of threads.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
-
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
@@ -199,56 +198,42 @@ fn map_batch<T: Send>(
 ) -> Result<Vec<T>, Cancelled> {
     let (_counted, in_flight) = InFlight::enter();
     let threads = threads_for(max_concurrent, reqs.len(), cores(), in_flight);
-    // Items are handed out one at a time from a shared counter; a set flag
-    // stops every thread before its next item.
+    // Items are handed out one at a time from a shared counter, each result
+    // going to its item's slot; a set flag stops every thread before its
+    // next item, so an empty slot means the batch was cancelled.
     let next = AtomicUsize::new(0);
-    let stopped = AtomicBool::new(false);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(req) = reqs.get(i) else { break };
-            if cancel.is_cancelled() {
-                stopped.store(true, Ordering::Relaxed);
-                break;
-            }
-            done.push((i, f(i, req)));
+    let slots: Vec<Mutex<Option<T>>> = std::iter::repeat_with(|| Mutex::new(None))
+        .take(reqs.len())
+        .collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let (Some(req), Some(slot)) = (reqs.get(i), slots.get(i)) else {
+            break;
+        };
+        if cancel.is_cancelled() {
+            break;
         }
-        done
+        let out = f(i, req);
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
     };
     // The calling thread renders too, beside `threads - 1` pool threads:
     // waking one thread fewer, and not sleeping while they work, is most of
     // what a second thread gains on a batch of 100 small codes.
-    let helpers = (threads > 1).then(|| pool(threads - 1)).flatten();
-    let mut parts = vec![];
-    match helpers {
-        Some(pool) => {
-            let shared = std::sync::Mutex::new(Vec::new());
-            pool.in_place_scope(|s| {
-                for _ in 1..threads {
-                    s.spawn(|_| {
-                        let done = work();
-                        shared.lock().unwrap_or_else(|e| e.into_inner()).push(done);
-                    });
-                }
-                parts.push(work());
-            });
-            parts.extend(shared.into_inner().unwrap_or_else(|e| e.into_inner()));
-        }
+    match (threads > 1).then(|| pool(threads - 1)).flatten() {
+        Some(pool) => pool.in_place_scope(|s| {
+            for _ in 1..threads {
+                s.spawn(|_| work());
+            }
+            work();
+        }),
         // If the OS refused the threads, render on the calling thread alone.
-        None => parts.push(work()),
+        None => work(),
     }
-    if stopped.load(Ordering::Relaxed) {
-        return Err(Cancelled);
-    }
-    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(reqs.len()).collect();
-    for (i, out) in parts.into_iter().flatten() {
-        if let Some(slot) = slots.get_mut(i) {
-            *slot = Some(out);
-        }
-    }
-    // Every index below the length was taken by exactly one thread.
-    Ok(slots.into_iter().flatten().collect())
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect::<Option<Vec<T>>>()
+        .ok_or(Cancelled)
 }
 
 #[cfg(test)]

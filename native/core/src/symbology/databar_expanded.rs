@@ -493,8 +493,8 @@ mod tests {
         // Zint's vectors for methods 01100 (392x) and 01101 (393x), with
         // and without an element string after the price.
         let mut n = 0;
-        for v in crate::symbology::databar_expanded_stacked::vectors()
-            .filter(|v| v.kind == "expanded")
+        for v in
+            crate::symbology::databar_expanded_stacked::vectors().filter(|v| v.kind == "expanded")
         {
             assert_eq!(row(v.data), v.rows[0], "{}", v.data);
             n += 1;
@@ -502,7 +502,11 @@ mod tests {
         assert_eq!(n, 4);
         // Without indicator 9, or past x = 3, the price goes in the general field.
         for data in ["(01)00012345678905(3922)795", "(01)90012345678908(3924)795"] {
-            assert_eq!(method(&Gs1::parse(data).unwrap().stream(|b| b, GS)), 1, "{data}");
+            assert_eq!(
+                method(&Gs1::parse(data).unwrap().stream(|b| b, GS)),
+                1,
+                "{data}"
+            );
         }
     }
 

@@ -160,7 +160,12 @@ fn stack(elements: &[u8], segments: usize) -> Vec<(Vec<bool>, u32)> {
 pub fn encode(data: &str, opts: &RenderOptions) -> CoreResult<Encoded> {
     // Parsing refuses any other count; this keeps options built by hand from
     // padding for one row width and laying out another.
-    let segments = (opts.databar_segments.unwrap_or(DEFAULT_SEGMENTS) as usize).clamp(2, 22) & !1;
+    let (min, max) = (DATABAR_SEGMENTS.min as u32, DATABAR_SEGMENTS.max as u32);
+    let segments = (opts
+        .databar_segments
+        .unwrap_or(DEFAULT_SEGMENTS)
+        .clamp(min, max)
+        & !1) as usize;
     let (elements, text) = encode_elements(WHAT, data, segments)?;
     let rows = stack(&elements, segments);
     let width = rows.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
@@ -204,7 +209,9 @@ pub(crate) fn vectors() -> impl Iterator<Item = Vector> {
     include_str!("databar_vectors.txt")
         .split("\n\n")
         .filter_map(|block| {
-            let mut lines = block.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+            let mut lines = block
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty());
             let mut head = lines.next()?.split(' ');
             let kind = head.next()?;
             let segments = if kind == "expanded_stacked" {
@@ -237,9 +244,17 @@ mod tests {
         let m = &e.symbol.matrix;
         let (mut out, mut y) = (Vec::new(), 0);
         while y < m.height() {
-            out.push((0..m.width()).map(|x| if m.get(x, y) { '1' } else { '0' }).collect());
+            out.push(
+                (0..m.width())
+                    .map(|x| if m.get(x, y) { '1' } else { '0' })
+                    .collect(),
+            );
             // A data row is followed by three separator rows.
-            y += if out.len() % 4 == 1 { ROW_MODULES as usize } else { 1 };
+            y += if out.len() % 4 == 1 {
+                ROW_MODULES as usize
+            } else {
+                1
+            };
         }
         out
     }
@@ -262,7 +277,9 @@ mod tests {
         // Symbol characters from the element count: 5 per finder, 8 per character, 4 of guards.
         let chars = |data: &str, per_row: usize| {
             let n = encode_elements(WHAT, data, per_row).unwrap().0.len();
-            (4..=22).find(|sc: &usize| sc.div_ceil(2) * 5 + sc * 8 + 4 == n).unwrap()
+            (4..=22)
+                .find(|sc: &usize| sc.div_ceil(2) * 5 + sc * 8 + 4 == n)
+                .unwrap()
         };
         let mut padded = 0;
         for len in 1..=60 {
@@ -271,7 +288,11 @@ mod tests {
             for per_row in (2..=22).step_by(2) {
                 let sc = chars(&data, per_row);
                 assert_ne!(sc % per_row, 1, "{data} {per_row}");
-                let want = if alone % per_row == 1 { alone + 1 } else { alone };
+                let want = if alone % per_row == 1 {
+                    alone + 1
+                } else {
+                    alone
+                };
                 assert_eq!(sc, want, "{data} {per_row}");
                 padded += usize::from(sc != alone);
             }
@@ -283,7 +304,10 @@ mod tests {
     fn refuses_segment_counts_that_are_not_even_from_2_to_22() {
         assert_eq!(segments("options.databar_segments", None), Ok(None));
         for ok in [2.0, 4.0, 22.0] {
-            assert_eq!(segments("options.databar_segments", Some(ok)), Ok(Some(ok as u32)));
+            assert_eq!(
+                segments("options.databar_segments", Some(ok)),
+                Ok(Some(ok as u32))
+            );
         }
         for (bad, got) in [
             (0.0, "0"),
@@ -308,7 +332,17 @@ mod tests {
     #[test]
     fn hostile_data_and_segments_never_panic() {
         let long = format!("(91){}", "A".repeat(40));
-        for data in ["", "(", "()", "(01)", "(91)", "(91)\u{0}", &long, "(01)1234", "(21)é"] {
+        for data in [
+            "",
+            "(",
+            "()",
+            "(01)",
+            "(91)",
+            "(91)\u{0}",
+            &long,
+            "(01)1234",
+            "(21)é",
+        ] {
             for s in [0, 1, 2, 3, 4, 22, 23, 1000, u32::MAX] {
                 if let Err(e) = encode(data, &opts(s)) {
                     assert!(
@@ -319,7 +353,11 @@ mod tests {
             }
         }
         let e = encode(&long, &opts(4)).unwrap_err();
-        assert!(e.to_string().contains("GS1 DataBar Expanded Stacked holds at most 21"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("GS1 DataBar Expanded Stacked holds at most 21"),
+            "{e}"
+        );
         assert!(stack(&[], 4).is_empty());
         assert!(stack(&[1, 1, 1], 0).is_empty());
     }

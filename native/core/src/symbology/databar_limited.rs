@@ -14,7 +14,9 @@ const WHAT: &str = "GS1 DataBar Limited";
 const PAIR: u64 = 2_013_571;
 
 // Tables 6 and 7 and Annex C of ISO/IEC 24724.
-const G_SUM: [i32; 7] = [0, 183_064, 820_064, 1_000_776, 1_491_021, 1_979_845, 1_996_939];
+const G_SUM: [i32; 7] = [
+    0, 183_064, 820_064, 1_000_776, 1_491_021, 1_979_845, 1_996_939,
+];
 const T_EVEN: [i32; 7] = [28, 728, 6454, 203, 2408, 1, 16632];
 /// Odd modules; the even set has the rest of 26.
 const ODD_MODULES: [i32; 7] = [17, 13, 9, 15, 11, 19, 7];
@@ -139,7 +141,10 @@ fn widths(gtin: &[u8]) -> [u8; 47] {
         .take(13)
         .fold(0u64, |v, &d| v * 10 + u64::from(d));
     // Below 2 * 10^12, so both halves fit in i32.
-    let (left, right) = (char_widths((val / PAIR) as i32), char_widths((val % PAIR) as i32));
+    let (left, right) = (
+        char_widths((val / PAIR) as i32),
+        char_widths((val % PAIR) as i32),
+    );
     let checksum: u32 = (0..14)
         .map(|i| WEIGHTS[0][i] * u32::from(left[i]) + WEIGHTS[1][i] * u32::from(right[i]))
         .sum();
@@ -185,13 +190,28 @@ mod tests {
     #[test]
     fn takes_indicator_0_or_1_only() {
         let ok = |d: &str| encode(d, &RenderOptions::default()).map(|e| e.symbol.meta.text);
-        assert_eq!(ok("1501234567890").unwrap().as_deref(), Some("(01)15012345678907"));
-        assert_eq!(ok("(01)00312345678906").unwrap().as_deref(), Some("(01)00312345678906"));
-        assert_eq!(ok("1999999999999").unwrap().as_deref(), Some("(01)19999999999991"));
+        assert_eq!(
+            ok("1501234567890").unwrap().as_deref(),
+            Some("(01)15012345678907")
+        );
+        assert_eq!(
+            ok("(01)00312345678906").unwrap().as_deref(),
+            Some("(01)00312345678906")
+        );
+        assert_eq!(
+            ok("1999999999999").unwrap().as_deref(),
+            Some("(01)19999999999991")
+        );
         for (data, want) in [
-            ("2000000000000", "indicator digit (the first of 14) is 0 or 1, got 2"),
+            (
+                "2000000000000",
+                "indicator digit (the first of 14) is 0 or 1, got 2",
+            ),
             ("(01)95012345678903", "got 9"),
-            ("15012345678900", "GS1 DataBar Limited check digit should be 7, got 0"),
+            (
+                "15012345678900",
+                "GS1 DataBar Limited check digit should be 7, got 0",
+            ),
             ("150123456789", "got 12 digits"),
             ("15012345678907X", "'X' at position 15"),
             ("", "data is empty"),
@@ -204,7 +224,15 @@ mod tests {
 
     #[test]
     fn char_widths_is_total_for_any_value() {
-        for v in [-1, 0, 183_063, 1_996_938, 2_013_570, 2_013_571, i32::MAX / 4] {
+        for v in [
+            -1,
+            0,
+            183_063,
+            1_996_938,
+            2_013_570,
+            2_013_571,
+            i32::MAX / 4,
+        ] {
             let w = char_widths(v);
             assert!(w.iter().all(|&x| x <= 26), "{v}");
         }
