@@ -90,7 +90,9 @@ t.test('should turn a native panic into a JavaScript error and keep working', as
 t.test('should reject a malformed batch at the native boundary with an error, not a crash', async (t) => {
   for (const json of ['', '{', '{}', '[{"barcode_type": 1}]', '[{"data": "x"}]', '[null]']) {
     t.throws(() => native.renderBatchSync(json), /items must be a JSON array of requests/, JSON.stringify(json));
-    await t.rejects(native.renderBatchJsonAsync(json, []), /items must be a JSON array of requests/);
+    // One id per item, so the item itself is what is refused.
+    const ids = json.startsWith('[') ? ['"0"'] : [];
+    await t.rejects(native.renderBatchJsonAsync(json, ids), /items must be a JSON array of requests/);
   }
   const one = JSON.stringify([{ barcode_type: 'qr', data: 'x' }]);
   t.throws(() => native.renderBatchJsonSync(one, []), /1 items but 0 ids/);

@@ -1,9 +1,11 @@
 //! One item through the cache with panics contained, and many items across
 //! a bounded number of threads.
+use std::borrow::Cow;
+use std::convert::Infallible;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
@@ -70,7 +72,10 @@ pub fn check_guarded(req: &Request) -> CoreResult<()> {
 
 /// Checks every request, in order, on threads as `render_batch` renders.
 pub fn check_batch(reqs: &[Request], max_concurrent: usize) -> Vec<CoreResult<()>> {
-    map_batch(reqs, max_concurrent, &NEVER, |_, req| check_guarded(req)).unwrap_or_default()
+    map_batch(reqs.len(), max_concurrent, &NEVER, |i| {
+        Some(check_guarded(&reqs[i]))
+    })
+    .unwrap_or_default()
 }
 
 /// Runs `f`, turning a panic into `CoreError::Internal` with its message.
@@ -126,6 +131,44 @@ impl Cancel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
+/// Why a batch over `Items` ended before every item was rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped<E> {
+    /// Its `Cancel` was set.
+    Cancelled,
+    /// The request of item `.0` could not be made: `.1` says why.
+    Item(usize, E),
+}
+
+impl From<Stopped<Infallible>> for Cancelled {
+    fn from(_: Stopped<Infallible>) -> Self {
+        Cancelled
+    }
+}
+
+/// A batch's requests, each fetched by the thread that renders it. A
+/// binding that receives the batch as JSON parses each item there, so that
+/// parsing is parallel too and the pool threads wake while the calling
+/// thread is already working.
+pub trait Items: Sync {
+    /// Why an item's request could not be made; it stops the batch.
+    type Error: Send;
+    fn count(&self) -> usize;
+    fn request(&self, i: usize) -> Result<Cow<'_, Request>, Self::Error>;
+}
+
+impl Items for [Request] {
+    type Error = Infallible;
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn request(&self, i: usize) -> Result<Cow<'_, Request>, Infallible> {
+        Ok(Cow::Borrowed(&self[i]))
+    }
+}
+
 /// A `Cancel` nobody sets, for batches that run to their end.
 static NEVER: Cancel = Cancel(AtomicBool::new(false));
 
@@ -142,11 +185,44 @@ pub fn render_batch_until(
     max_concurrent: usize,
     cancel: &Cancel,
 ) -> Result<Vec<Outcome>, Cancelled> {
-    render_batch_map(reqs, max_concurrent, cancel, |_, o| o)
+    render_batch_map(reqs, max_concurrent, cancel, |_, o| o).map_err(Cancelled::from)
 }
 
 /// Batches rendering right now, across every caller in the process.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Batches started so far: a thread woken ahead (see `wake_ahead`) waits
+/// for this to change.
+static STARTED: AtomicUsize = AtomicUsize::new(0);
+
+/// How long a thread woken ahead waits for its batch before it sleeps
+/// again: longer than the hop from the event loop to a libuv thread.
+const WAKE_AHEAD: Duration = Duration::from_micros(300);
+
+/// Starts waking the pool threads a batch on at most `max_concurrent`
+/// threads will use, for a caller about to hand that batch to another
+/// thread (the async twins, from the event loop to libuv). A sleeping
+/// thread takes 30 to 80 µs to wake on a VM, as long as the hop itself, and
+/// a batch of 100 small codes lasts about a millisecond: woken when the
+/// batch starts, a helper missed a tenth of it. Each woken thread waits,
+/// spinning, until the next batch starts (or `WAKE_AHEAD` has passed) and
+/// then takes that batch's work at once.
+pub fn wake_ahead(max_concurrent: usize) {
+    let in_flight = IN_FLIGHT.load(Ordering::Relaxed) + 1;
+    let threads = threads_for(max_concurrent, usize::MAX, cores(), in_flight);
+    let Some(pool) = (threads > 1).then(|| pool(threads - 1)).flatten() else {
+        return;
+    };
+    let seen = STARTED.load(Ordering::Relaxed);
+    for _ in 1..threads {
+        pool.spawn(move || {
+            let until = Instant::now() + WAKE_AHEAD;
+            while STARTED.load(Ordering::Relaxed) == seen && Instant::now() < until {
+                std::hint::spin_loop();
+            }
+        });
+    }
+}
 
 struct InFlight;
 
@@ -174,46 +250,69 @@ fn threads_for(max_concurrent: usize, items: usize, cores: usize, in_flight: usi
         .min((cores / in_flight.max(1)).max(1))
 }
 
-/// As `render_batch_until`, passing each item's index and outcome through
-/// `f` on the render thread, so per-item output work is parallel too.
-pub fn render_batch_map<T: Send>(
-    reqs: &[Request],
+/// As `render_batch_until`, with each request fetched from `items` on its
+/// render thread and each item's index and outcome passed through `f`
+/// there, so per-item input and output work is parallel too. The first
+/// item whose request cannot be made stops the batch.
+pub fn render_batch_map<I: Items + ?Sized, T: Send>(
+    items: &I,
     max_concurrent: usize,
     cancel: &Cancel,
     f: impl Fn(usize, Outcome) -> T + Sync,
-) -> Result<Vec<T>, Cancelled> {
-    map_batch(reqs, max_concurrent, cancel, |i, req| {
-        f(i, render_guarded(req))
-    })
+) -> Result<Vec<T>, Stopped<I::Error>> {
+    let failed = Mutex::new(None);
+    let out = map_batch(items.count(), max_concurrent, cancel, |i| {
+        match items.request(i) {
+            Ok(req) => Some(f(i, render_guarded(&req))),
+            Err(e) => {
+                let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
+                if first.as_ref().is_none_or(|(at, _)| i < *at) {
+                    *first = Some((i, e));
+                }
+                None
+            }
+        }
+    });
+    out.map_err(
+        |Cancelled| match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some((i, e)) => Stopped::Item(i, e),
+            None => Stopped::Cancelled,
+        },
+    )
 }
 
-/// Runs `f` on each request and its index, in order, on at most
-/// `max_concurrent` threads, until `cancel` is set; `f` must contain its own
-/// panics.
+/// Runs `f` on each index below `len`, in order, on at most
+/// `max_concurrent` threads, until `cancel` is set or `f` returns `None`;
+/// `f` must contain its own panics.
 fn map_batch<T: Send>(
-    reqs: &[Request],
+    len: usize,
     max_concurrent: usize,
     cancel: &Cancel,
-    f: impl Fn(usize, &Request) -> T + Sync,
+    f: impl Fn(usize) -> Option<T> + Sync,
 ) -> Result<Vec<T>, Cancelled> {
     let (_counted, in_flight) = InFlight::enter();
-    let threads = threads_for(max_concurrent, reqs.len(), cores(), in_flight);
+    let threads = threads_for(max_concurrent, len, cores(), in_flight);
     // Items are handed out one at a time from a shared counter, each result
-    // going to its item's slot; a set flag stops every thread before its
-    // next item, so an empty slot means the batch was cancelled.
+    // going to its item's slot; a set flag (the caller's, or `stop` once `f`
+    // gives up) stops every thread before its next item, so an empty slot
+    // means the batch was stopped.
     let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let slots: Vec<Mutex<Option<T>>> = std::iter::repeat_with(|| Mutex::new(None))
-        .take(reqs.len())
+        .take(len)
         .collect();
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let (Some(req), Some(slot)) = (reqs.get(i), slots.get(i)) else {
+        let Some(slot) = slots.get(i) else {
             break;
         };
-        if cancel.is_cancelled() {
+        if cancel.is_cancelled() || stop.load(Ordering::Relaxed) {
             break;
         }
-        let out = f(i, req);
+        let Some(out) = f(i) else {
+            stop.store(true, Ordering::Relaxed);
+            break;
+        };
         *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
     };
     // The calling thread renders too, beside `threads - 1` pool threads:
@@ -224,6 +323,8 @@ fn map_batch<T: Send>(
             for _ in 1..threads {
                 s.spawn(|_| work());
             }
+            // After the spawns, so that a thread woken ahead finds its work queued.
+            STARTED.fetch_add(1, Ordering::Relaxed);
             work();
         }),
         // If the OS refused the threads, render on the calling thread alone.
@@ -339,10 +440,10 @@ mod tests {
         let cancel = Cancel::default();
         cancel.cancel();
         let calls = AtomicUsize::new(0);
-        let out = render_batch_map(&qr_items(10), 2, &cancel, |_, _| {
+        let out = render_batch_map(&qr_items(10)[..], 2, &cancel, |_, _| {
             calls.fetch_add(1, Ordering::Relaxed);
         });
-        assert_eq!(out, Err(Cancelled));
+        assert_eq!(out, Err(Stopped::Cancelled));
         assert_eq!(calls.load(Ordering::Relaxed), 0);
     }
 
@@ -351,13 +452,13 @@ mod tests {
         for threads in [1, 2] {
             let cancel = Cancel::default();
             let calls = AtomicUsize::new(0);
-            let out = render_batch_map(&qr_items(50), threads, &cancel, |_, o| {
+            let out = render_batch_map(&qr_items(50)[..], threads, &cancel, |_, o| {
                 assert!(o.result.is_ok());
                 if calls.fetch_add(1, Ordering::Relaxed) == 2 {
                     cancel.cancel();
                 }
             });
-            assert_eq!(out, Err(Cancelled));
+            assert_eq!(out, Err(Stopped::Cancelled));
             // Each thread may have started one more item before it saw the flag.
             let rendered = calls.load(Ordering::Relaxed);
             assert!(
@@ -370,6 +471,62 @@ mod tests {
             render_batch_until(&qr_items(5), 2, &cancel).map(|o| o.len()),
             Ok(5)
         );
+    }
+
+    /// Items whose request `bad` cannot be made, counting the requests made.
+    struct Failing {
+        reqs: Vec<Request>,
+        bad: usize,
+        made: AtomicUsize,
+    }
+
+    impl Items for Failing {
+        type Error = String;
+
+        fn count(&self) -> usize {
+            self.reqs.len()
+        }
+
+        fn request(&self, i: usize) -> Result<Cow<'_, Request>, String> {
+            self.made.fetch_add(1, Ordering::Relaxed);
+            if i == self.bad {
+                return Err(format!("item {i} is bad"));
+            }
+            Ok(Cow::Borrowed(&self.reqs[i]))
+        }
+    }
+
+    #[test]
+    fn an_item_without_a_request_stops_the_batch() {
+        for threads in [1, 2] {
+            let items = Failing {
+                reqs: qr_items(50),
+                bad: 3,
+                made: AtomicUsize::new(0),
+            };
+            let out = render_batch_map(&items, threads, &NEVER, |_, o| o.result.is_ok());
+            assert_eq!(out, Err(Stopped::Item(3, "item 3 is bad".into())));
+            // Each thread may have fetched one more item before it saw the stop.
+            let made = items.made.load(Ordering::Relaxed);
+            assert!(
+                (4..4 + threads).contains(&made),
+                "{threads} threads: {made}"
+            );
+        }
+    }
+
+    #[test]
+    fn threads_woken_ahead_give_way_to_the_batch() {
+        // Woken twice with no batch yet: both waits end when the batch starts
+        // (or time out), and the batch gets its threads.
+        wake_ahead(2);
+        wake_ahead(2);
+        let out = render_batch(&qr_items(20), 2);
+        assert!(out.iter().all(|o| o.result.is_ok()));
+        // Woken for a batch that never comes: the wait times out.
+        wake_ahead(2);
+        std::thread::sleep(WAKE_AHEAD * 4);
+        assert_eq!(render_batch(&qr_items(4), 2).len(), 4);
     }
 
     #[test]

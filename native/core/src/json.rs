@@ -7,8 +7,8 @@ use std::io::Write as _;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::batch::{render_batch_map, Cancel, Cancelled, Outcome};
-use crate::render::{Body, Metadata, Request};
+use crate::batch::{render_batch_map, Cancel, Items, Outcome, Stopped};
+use crate::render::{Body, Metadata};
 
 /// A batch's results as the items of a JSON array: `json` holds them joined
 /// by commas, without brackets, and `ends[i]` is where item `i` ends, so a
@@ -23,13 +23,13 @@ pub struct JsonBatch {
 
 /// Renders `reqs` as `render_batch` does and writes each result with its
 /// id from `ids_json` (one per request, each already a JSON string).
-pub fn render_batch_json(
-    reqs: &[Request],
+pub fn render_batch_json<I: Items + ?Sized>(
+    reqs: &I,
     ids_json: &[String],
     max_concurrent: usize,
     include_metadata: bool,
     cancel: &Cancel,
-) -> Result<JsonBatch, Cancelled> {
+) -> Result<JsonBatch, Stopped<I::Error>> {
     let items = render_batch_map(reqs, max_concurrent, cancel, |i, o| {
         let mut json = Vec::new();
         write_result(
@@ -363,7 +363,7 @@ mod tests {
             })
             .collect();
         let ids: Vec<String> = ["\"a\"", "\"b\"", "\"c\""].map(String::from).to_vec();
-        let batch = render_batch_json(&reqs, &ids, 2, false, &Cancel::default()).unwrap();
+        let batch = render_batch_json(&reqs[..], &ids, 2, false, &Cancel::default()).unwrap();
         assert_eq!(batch.ends.len(), 3);
         assert_eq!((batch.successful, batch.cached), (2, 0));
         let mut start = 0;

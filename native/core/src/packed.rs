@@ -12,9 +12,9 @@
 //! holds only `f64`s, so it is 8-aligned wherever the buffer starts.
 use std::sync::Arc;
 
-use crate::batch::{render_batch_map, Cancel, Cancelled, Outcome};
+use crate::batch::{render_batch_map, Cancel, Items, Outcome, Stopped};
 use crate::json::write_metadata;
-use crate::render::{Body, Rendered, Request};
+use crate::render::{Body, Rendered};
 
 choice!(
     /// One item's header fields, in their order in the header.
@@ -120,16 +120,16 @@ impl Item {
     }
 }
 
-/// Renders `reqs` as `render_batch_until` does (same threads, cache,
+/// Renders `reqs` as `render_batch_map` does (same threads, cache,
 /// cancellation and per-item failures) and packs the results (see the
 /// module's documentation). Each item's metadata is written on its render
 /// thread; the bodies are copied once, into the packed buffer.
-pub fn render_batch_packed(
-    reqs: &[Request],
+pub fn render_batch_packed<I: Items + ?Sized>(
+    reqs: &I,
     max_concurrent: usize,
     include_metadata: bool,
     cancel: &Cancel,
-) -> Result<Vec<u8>, Cancelled> {
+) -> Result<Vec<u8>, Stopped<I::Error>> {
     let items = render_batch_map(reqs, max_concurrent, cancel, |_, o| {
         Item::new(o, include_metadata)
     })?;
@@ -196,8 +196,7 @@ pub fn unpack(buf: &[u8], count: usize) -> Option<Vec<Unpacked<'_>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render_guarded;
-    use crate::RawOptions;
+    use crate::{render_guarded, RawOptions, Request};
 
     fn req(format: &str, data: &str, text: Option<&str>) -> Request {
         Request {
@@ -223,7 +222,7 @@ mod tests {
 
     #[test]
     fn an_empty_batch_packs_to_nothing() {
-        let buf = render_batch_packed(&[], 4, true, &Cancel::default()).unwrap();
+        let buf = render_batch_packed(&[][..], 4, true, &Cancel::default()).unwrap();
         assert!(buf.is_empty());
         assert_eq!(unpack(&buf, 0), Some(vec![]));
         assert_eq!(unpack(&buf, 1), None);
@@ -244,7 +243,7 @@ mod tests {
             req("png", "packed png", None),
         ];
         for meta in [true, false] {
-            let buf = render_batch_packed(&reqs, 2, meta, &Cancel::default()).unwrap();
+            let buf = render_batch_packed(&reqs[..], 2, meta, &Cancel::default()).unwrap();
             let items = unpack(&buf, reqs.len()).expect("a packed batch");
             assert_eq!(unpack(&buf, reqs.len() - 1), None);
             assert_eq!(unpack(&buf[..buf.len() - 1], reqs.len()), None);
@@ -305,10 +304,10 @@ mod tests {
     fn a_set_cancel_packs_nothing() {
         let cancel = Cancel::default();
         cancel.cancel();
-        let reqs = vec![req("svg", "cancelled", None)];
+        let reqs = [req("svg", "cancelled", None)];
         assert_eq!(
-            render_batch_packed(&reqs, 1, false, &cancel),
-            Err(Cancelled)
+            render_batch_packed(&reqs[..], 1, false, &cancel),
+            Err(Stopped::Cancelled)
         );
     }
 }

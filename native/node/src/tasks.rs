@@ -1,16 +1,19 @@
-//! The tasks behind the async/sync twins: each parses its items and works
-//! on the calling thread (a libuv worker for the async twin), then converts
-//! the output to JavaScript values on the main thread. Every step runs in
-//! `shield`, so no panic reaches Node.
+//! The tasks behind the async/sync twins: each splits its items' JSON on the
+//! calling thread (a libuv worker for the async twin), parses and renders
+//! each item on the thread that takes it, then converts the output to
+//! JavaScript values on the main thread. Every step runs in `shield`, so no
+//! panic reaches Node.
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use batchcode_core::batch::{check_batch, guard, BATCH_MAX_ITEMS, CONCURRENCY, MAX_CONCURRENT};
 use batchcode_core::json::{is_json_string, render_batch_json, JsonBatch};
 use batchcode_core::packed::render_batch_packed;
-use batchcode_core::{Cancel, Cancelled, CoreError, CoreResult, Request};
+use batchcode_core::{Cancel, CoreError, CoreResult, Request, Stopped};
 use napi::bindgen_prelude::*;
 use napi::ScopedTask;
 use napi_derive::napi;
+use serde_json::value::RawValue;
 
 use crate::args;
 use crate::types::{NativeCheck, NativeJsonBatch, NativeRequest};
@@ -29,12 +32,22 @@ pub fn shield<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     guard(|| Ok(f())).map_err(|e| napi::Error::from(CoreErr(e)))?
 }
 
-/// What a cancelled batch rejects with; the Node API answers with its
-/// signal's reason instead.
-fn cancelled(_: Cancelled) -> napi::Error {
-    napi::Error::new(
-        Status::Cancelled,
-        "CANCELLED: the batch was cancelled before every item was rendered",
+/// What a stopped batch rejects with: `CANCELLED`, or the malformed item
+/// (the Node API answers a cancel with its signal's reason instead).
+fn stopped(s: Stopped<String>) -> napi::Error {
+    match s {
+        Stopped::Cancelled => napi::Error::new(
+            Status::Cancelled,
+            "CANCELLED: the batch was cancelled before every item was rendered",
+        ),
+        Stopped::Item(i, e) => malformed(format!("items[{i}]: {e}")),
+    }
+}
+
+fn malformed(e: impl std::fmt::Display) -> napi::Error {
+    Error::new(
+        Status::InvalidArg,
+        format!("items must be a JSON array of requests: {e}"),
     )
 }
 
@@ -61,23 +74,58 @@ impl Items {
         })
     }
 
-    /// Parses the items on the thread that works on them.
-    fn requests(&mut self) -> Result<Vec<Request>> {
-        let json = std::mem::take(&mut self.json);
-        let items: Vec<NativeRequest> = serde_json::from_str(&json).map_err(|e| {
-            Error::new(
-                Status::InvalidArg,
-                format!("items must be a JSON array of requests: {e}"),
-            )
-        })?;
+    /// For an async twin, about to hand the items to a libuv thread: wakes
+    /// the pool threads they will render on meanwhile (see `wake_ahead`).
+    pub fn wake_ahead(self) -> Self {
+        batchcode_core::wake_ahead(self.max_concurrent);
+        self
+    }
+
+    /// The array split into its items, each still JSON: checking the
+    /// syntax and finding the items' ends is all that happens before the
+    /// render threads start; each item is parsed by the thread that renders it.
+    fn raw(&self) -> Result<RawItems<'_>> {
+        let raw: Vec<&RawValue> = serde_json::from_str(&self.json).map_err(malformed)?;
         let max = BATCH_MAX_ITEMS.range.max as usize;
-        if items.len() > max {
+        if raw.len() > max {
             return Err(Error::new(
                 Status::InvalidArg,
-                format!("items: at most {max} items per call, got {}", items.len()),
+                format!("items: at most {max} items per call, got {}", raw.len()),
             ));
         }
-        Ok(items.into_iter().map(Request::from).collect())
+        Ok(RawItems(raw))
+    }
+
+    /// Every item parsed, on the calling thread.
+    fn requests(&self) -> Result<Vec<Request>> {
+        let raw = self.raw()?;
+        (0..raw.0.len())
+            .map(|i| {
+                raw.parse(i)
+                    .map_err(|e| malformed(format!("items[{i}]: {e}")))
+            })
+            .collect()
+    }
+}
+
+/// A batch's items as JSON, parsed one by one where they render.
+struct RawItems<'a>(Vec<&'a RawValue>);
+
+impl RawItems<'_> {
+    fn parse(&self, i: usize) -> serde_json::Result<Request> {
+        serde_json::from_str::<NativeRequest>(self.0[i].get()).map(Request::from)
+    }
+}
+
+impl batchcode_core::Items for RawItems<'_> {
+    type Error = String;
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn request(&self, i: usize) -> std::result::Result<Cow<'_, Request>, String> {
+        self.parse(i).map(Cow::Owned).map_err(|e| e.to_string())
     }
 }
 
@@ -95,9 +143,9 @@ impl<'env> ScopedTask<'env> for BatchTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         shield(|| {
-            let requests = self.items.requests()?;
+            let items = self.items.raw()?;
             let (max, meta) = (self.items.max_concurrent, self.include_metadata);
-            render_batch_packed(&requests, max, meta, &self.cancel).map_err(cancelled)
+            render_batch_packed(&items, max, meta, &self.cancel).map_err(stopped)
         })
     }
 
@@ -208,17 +256,17 @@ impl<'env> ScopedTask<'env> for JsonBatchTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         shield(|| {
-            let requests = self.batch.items.requests()?;
-            if requests.len() != self.ids_json.len() {
+            let items = self.batch.items.raw()?;
+            if items.0.len() != self.ids_json.len() {
                 return Err(Error::new(
                     Status::InvalidArg,
-                    format!("{} items but {} ids", requests.len(), self.ids_json.len()),
+                    format!("{} items but {} ids", items.0.len(), self.ids_json.len()),
                 ));
             }
             self.check_ids()?;
             let (max, meta) = (self.batch.items.max_concurrent, self.batch.include_metadata);
-            render_batch_json(&requests, &self.ids_json, max, meta, &self.batch.cancel)
-                .map_err(cancelled)
+            render_batch_json(&items, &self.ids_json, max, meta, &self.batch.cancel)
+                .map_err(stopped)
         })
     }
 
