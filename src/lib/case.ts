@@ -41,9 +41,11 @@ function canonical(schema: Walked, s: string): string {
     for (const branch of schema.anyOf ?? []) {
       if (typeof branch.const === 'string') names.set(branch.const.toLowerCase(), branch.const);
     }
+    // Each spelling as itself too: most values come canonical, and need no lower-cased copy to find.
+    for (const spelling of [...names.values()]) names.set(spelling, spelling);
     spellings.set(schema, names);
   }
-  return names.get(s.toLowerCase()) ?? s;
+  return names.get(s) ?? names.get(s.toLowerCase()) ?? s;
 }
 
 /**

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::cache::{global_cache, Key};
 use crate::error::{CoreError, CoreResult};
@@ -149,7 +149,7 @@ impl From<Stopped<Infallible>> for Cancelled {
 /// A batch's requests, each fetched by the thread that renders it. A
 /// binding that receives the batch as JSON parses each item there, so that
 /// parsing is parallel too and the pool threads wake while the calling
-/// thread is already working.
+/// thread is already rendering.
 pub trait Items: Sync {
     /// Why an item's request could not be made; it stops the batch.
     type Error: Send;
@@ -190,39 +190,6 @@ pub fn render_batch_until(
 
 /// Batches rendering right now, across every caller in the process.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
-
-/// Batches started so far: a thread woken ahead (see `wake_ahead`) waits
-/// for this to change.
-static STARTED: AtomicUsize = AtomicUsize::new(0);
-
-/// How long a thread woken ahead waits for its batch before it sleeps
-/// again: longer than the hop from the event loop to a libuv thread.
-const WAKE_AHEAD: Duration = Duration::from_micros(300);
-
-/// Starts waking the pool threads a batch on at most `max_concurrent`
-/// threads will use, for a caller about to hand that batch to another
-/// thread (the async twins, from the event loop to libuv). A sleeping
-/// thread takes 30 to 80 µs to wake on a VM, as long as the hop itself, and
-/// a batch of 100 small codes lasts about a millisecond: woken when the
-/// batch starts, a helper missed a tenth of it. Each woken thread waits,
-/// spinning, until the next batch starts (or `WAKE_AHEAD` has passed) and
-/// then takes that batch's work at once.
-pub fn wake_ahead(max_concurrent: usize) {
-    let in_flight = IN_FLIGHT.load(Ordering::Relaxed) + 1;
-    let threads = threads_for(max_concurrent, usize::MAX, cores(), in_flight);
-    let Some(pool) = (threads > 1).then(|| pool(threads - 1)).flatten() else {
-        return;
-    };
-    let seen = STARTED.load(Ordering::Relaxed);
-    for _ in 1..threads {
-        pool.spawn(move || {
-            let until = Instant::now() + WAKE_AHEAD;
-            while STARTED.load(Ordering::Relaxed) == seen && Instant::now() < until {
-                std::hint::spin_loop();
-            }
-        });
-    }
-}
 
 struct InFlight;
 
@@ -323,8 +290,6 @@ fn map_batch<T: Send>(
             for _ in 1..threads {
                 s.spawn(|_| work());
             }
-            // After the spawns, so that a thread woken ahead finds its work queued.
-            STARTED.fetch_add(1, Ordering::Relaxed);
             work();
         }),
         // If the OS refused the threads, render on the calling thread alone.
@@ -513,20 +478,6 @@ mod tests {
                 "{threads} threads: {made}"
             );
         }
-    }
-
-    #[test]
-    fn threads_woken_ahead_give_way_to_the_batch() {
-        // Woken twice with no batch yet: both waits end when the batch starts
-        // (or time out), and the batch gets its threads.
-        wake_ahead(2);
-        wake_ahead(2);
-        let out = render_batch(&qr_items(20), 2);
-        assert!(out.iter().all(|o| o.result.is_ok()));
-        // Woken for a batch that never comes: the wait times out.
-        wake_ahead(2);
-        std::thread::sleep(WAKE_AHEAD * 4);
-        assert_eq!(render_batch(&qr_items(4), 2).len(), 4);
     }
 
     #[test]

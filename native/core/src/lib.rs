@@ -15,8 +15,8 @@ pub mod render;
 pub mod symbology;
 
 pub use batch::{
-    check_batch, check_guarded, render_batch, render_batch_until, render_guarded, wake_ahead,
-    Cancel, Cancelled, Items, Outcome, Stopped,
+    check_batch, check_guarded, render_batch, render_batch_until, render_guarded, Cancel,
+    Cancelled, Items, Outcome, Stopped,
 };
 pub use cache::{global_cache, Cache, CacheConfig, CacheStats};
 pub use error::{CoreError, CoreResult};

@@ -44,7 +44,7 @@ pub fn render_batch_async(
     cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<BatchTask>> {
     shield(|| {
-        let items = Items::from_js(&items_json, max_concurrent.as_ref())?.wake_ahead();
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
         Ok(AsyncTask::new(batch_task(
             items,
             include_metadata.as_ref(),
@@ -88,7 +88,7 @@ pub fn render_batch_json_async(
     cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<JsonBatchTask>> {
     shield(|| {
-        let items = Items::from_js(&items_json, max_concurrent.as_ref())?.wake_ahead();
+        let items = Items::from_js(&items_json, max_concurrent.as_ref())?;
         Ok(AsyncTask::new(json_batch_task(
             items,
             ids_json,

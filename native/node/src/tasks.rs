@@ -74,13 +74,6 @@ impl Items {
         })
     }
 
-    /// For an async twin, about to hand the items to a libuv thread: wakes
-    /// the pool threads they will render on meanwhile (see `wake_ahead`).
-    pub fn wake_ahead(self) -> Self {
-        batchcode_core::wake_ahead(self.max_concurrent);
-        self
-    }
-
     /// The array split into its items, each still JSON: checking the
     /// syntax and finding the items' ends is all that happens before the
     /// render threads start; each item is parsed by the thread that renders it.
