@@ -1,14 +1,12 @@
 //! QR Code (ISO/IEC 18004) model 2, versions 1 to 40.
 //!
-//! Segmentation, Reed-Solomon codes and function patterns come from the
-//! `qrcode` crate; matrix filling and mask selection are ours because the
-//! crate's per-module mask scoring costs more than everything else together.
+//! Segmentation and function patterns come from the `qrcode` crate; error
+//! correction (see `ec`), matrix filling and mask selection are ours, each
+//! because the crate's version cost more than it needed to.
+mod ec;
 mod penalty;
 mod segment;
 mod template;
-
-use qrcode::ec::construct_codewords;
-use qrcode::types::Version;
 
 use super::{Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
@@ -46,12 +44,7 @@ pub fn build(
     forced_mask: Option<u8>,
 ) -> CoreResult<(BitMatrix, u8)> {
     let t = template(version);
-    let (blocks, ecc) = construct_codewords(
-        data,
-        Version::Normal(version as i16),
-        segment::to_qr_level(ec),
-    )
-    .map_err(|e| CoreError::Internal(format!("QR error correction: {e:?}")))?;
+    let (blocks, ecc) = ec::codewords(data, version, ec)?;
 
     let mut rows = t.func_rows.clone();
     let mut cols = t.func_cols.clone();
