@@ -12,7 +12,7 @@ use super::{Symbol, SymbolMeta};
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
 use crate::options::{EcLevel, RenderOptions};
-use template::{format_bits, template, Lines, Template, PAD};
+use template::{template, Template, PAD};
 
 pub const DEFAULT_EC: EcLevel = EcLevel::M;
 
@@ -48,26 +48,16 @@ pub fn build(
 
     let mut rows = t.func_rows.clone();
     let mut cols = t.func_cols.clone();
-    let mut positions = t.data_pos.iter();
-    for byte in blocks.iter().chain(ecc.iter()) {
-        for bit in (0..8).rev() {
-            let Some(&(x, y)) = positions.next() else {
-                return Err(CoreError::Internal(
-                    "QR codewords overflow the symbol".into(),
-                ));
-            };
-            if (byte >> bit) & 1 == 1 {
-                Lines {
-                    buf: &mut rows,
-                    words: t.words,
-                }
-                .set(y as usize, x as usize, true);
-                Lines {
-                    buf: &mut cols,
-                    words: t.words,
-                }
-                .set(x as usize, y as usize, true);
-            }
+    if (blocks.len() + ecc.len()) * 8 > t.data_slots.len() {
+        return Err(CoreError::Internal(
+            "QR codewords overflow the symbol".into(),
+        ));
+    }
+    for (byte, slots) in blocks.iter().chain(&ecc).zip(t.data_slots.chunks(8)) {
+        for (k, &[r, c]) in slots.iter().enumerate() {
+            let bit = u64::from((byte >> (7 - k)) & 1);
+            rows[(r / 64) as usize] |= bit << (r % 64);
+            cols[(c / 64) as usize] |= bit << (c % 64);
         }
     }
 
@@ -77,40 +67,27 @@ pub fn build(
         EcLevel::Q => 3,
         EcLevel::H => 2,
     };
-    let mut best = (u32::MAX, 0u8);
-    let mut trial_rows = rows.clone();
-    let mut trial_cols = cols.clone();
-    let masks: Vec<u8> = match forced_mask {
-        Some(m) => vec![m],
-        None => (0..8).collect(),
-    };
-    for &m in &masks {
-        apply(&mut trial_rows, &rows, &t.mask_rows[m as usize]);
-        apply(&mut trial_cols, &cols, &t.mask_cols[m as usize]);
-        draw_format(
-            t,
-            &mut trial_rows,
-            &mut trial_cols,
-            format_bits(ec_bits, m as u32),
-        );
-        let score = if masks.len() == 1 {
-            0
-        } else {
-            penalty::score(&trial_rows, &trial_cols, t.words, t.size)
-        };
-        if score < best.0 {
-            best = (score, m);
+    let masks = t.masks(ec_bits);
+    let best = match forced_mask {
+        Some(m) => m,
+        None => {
+            let mut best = (u32::MAX, 0u8);
+            let mut trial_rows = rows.clone();
+            let mut trial_cols = cols.clone();
+            for (m, masked) in masks.iter().enumerate() {
+                apply(&mut trial_rows, &rows, &masked.rows);
+                apply(&mut trial_cols, &cols, &masked.cols);
+                let score = penalty::score(&trial_rows, &trial_cols, t.words, t.size);
+                if score < best.0 {
+                    best = (score, m as u8);
+                }
+            }
+            best.1
         }
-    }
-    let m = best.1 as usize;
-    apply(&mut trial_rows, &rows, &t.mask_rows[m]);
-    draw_format(
-        t,
-        &mut trial_rows,
-        &mut trial_cols,
-        format_bits(ec_bits, m as u32),
-    );
-    Ok((unpad(t, &trial_rows), best.1))
+    };
+    let mut symbol = rows.clone();
+    apply(&mut symbol, &rows, &masks[best as usize].rows);
+    Ok((unpad(t, &symbol), best))
 }
 
 fn apply(out: &mut [u64], base: &[u64], mask: &[u64]) {
@@ -118,25 +95,6 @@ fn apply(out: &mut [u64], base: &[u64], mask: &[u64]) {
         *o = b ^ m;
     }
 }
-
-fn draw_format(t: &Template, rows: &mut [u64], cols: &mut [u64], bits: u32) {
-    for i in 0..15 {
-        let dark = (bits >> i) & 1 == 1;
-        for (x, y) in t.format_positions(i) {
-            Lines {
-                buf: rows,
-                words: t.words,
-            }
-            .set(y, x, dark);
-            Lines {
-                buf: cols,
-                words: t.words,
-            }
-            .set(x, y, dark);
-        }
-    }
-}
-
 fn unpad(t: &Template, rows: &[u64]) -> BitMatrix {
     let mut m = BitMatrix::new(t.size, t.size);
     for (y, line) in rows.chunks_exact(t.words).enumerate() {

@@ -18,10 +18,21 @@ pub struct Template {
     pub words: usize,
     pub func_rows: Vec<u64>,
     pub func_cols: Vec<u64>,
-    /// Non-function modules in placement order, as (x, y).
-    pub data_pos: Vec<(u8, u8)>,
-    pub mask_rows: [Vec<u64>; 8],
-    pub mask_cols: [Vec<u64>; 8],
+    /// Non-function modules in placement order: each one's bit in the
+    /// row lines and in the column lines, as word index * 64 + bit.
+    pub data_slots: Vec<[u32; 2]>,
+    mask_rows: [Vec<u64>; 8],
+    mask_cols: [Vec<u64>; 8],
+    /// Per level (its format bits' `ec_bits`), built when first used.
+    masks: [OnceLock<[Masked; 8]>; 4],
+}
+
+/// What mask `m` XORs onto a symbol: the pattern over the data modules,
+/// and the level's and the mask's format bits, which sit in the reserved
+/// format area, light in the template (so the XOR draws them).
+pub struct Masked {
+    pub rows: Vec<u64>,
+    pub cols: Vec<u64>,
 }
 
 /// Lines of `size` modules, `words` u64 per line, in one buffer.
@@ -115,7 +126,8 @@ impl Template {
         }
 
         // Zigzag through column pairs from the right, skipping the vertical timing column.
-        let mut data_pos = Vec::new();
+        let slot = |line: usize, pos: usize| (line * words * 64 + pos + PAD) as u32;
+        let mut data_slots = Vec::new();
         let mut right = size as isize - 1;
         while right >= 1 {
             if right == 6 {
@@ -127,7 +139,7 @@ impl Template {
                 for j in 0..2 {
                     let x = (right - j) as usize;
                     if !functional(x, y) {
-                        data_pos.push((x as u8, y as u8));
+                        data_slots.push([slot(y, x), slot(x, y)]);
                     }
                 }
             }
@@ -139,10 +151,41 @@ impl Template {
             words,
             func_rows,
             func_cols,
-            data_pos,
+            data_slots,
             mask_rows,
             mask_cols,
+            masks: Default::default(),
         }
+    }
+
+    /// The eight masks with the format bits of the level whose format
+    /// `ec_bits` (0 to 3) these are.
+    pub fn masks(&self, ec_bits: u32) -> &[Masked; 8] {
+        self.masks[ec_bits as usize].get_or_init(|| {
+            std::array::from_fn(|m| {
+                let mut masked = Masked {
+                    rows: self.mask_rows[m].clone(),
+                    cols: self.mask_cols[m].clone(),
+                };
+                let bits = format_bits(ec_bits, m as u32);
+                for i in (0..15).filter(|i| (bits >> i) & 1 == 1) {
+                    for (x, y) in self.format_positions(i) {
+                        let words = self.words;
+                        Lines {
+                            buf: &mut masked.rows,
+                            words,
+                        }
+                        .set(y, x, true);
+                        Lines {
+                            buf: &mut masked.cols,
+                            words,
+                        }
+                        .set(x, y, true);
+                    }
+                }
+                masked
+            })
+        })
     }
 
     /// Where the two copies of the 15 format bits go, as (x, y) per bit.
