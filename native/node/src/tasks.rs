@@ -95,7 +95,7 @@ impl Items {
         (0..raw.0.len())
             .map(|i| {
                 raw.parse(i)
-                    .map_err(|e| malformed(format!("items[{i}]: {e}")))
+                    .map_err(|e| stopped(Stopped::Item(i, e.to_string())))
             })
             .collect()
     }

@@ -23,8 +23,10 @@ fn zlib(raw: &[u8]) -> Vec<u8> {
     }
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
-        let flags = create_comp_flags_from_zip_params(COMPRESSION_LEVEL.into(), 1, 0);
-        let c = cell.get_or_insert_with(|| Box::new(CompressorOxide::new(flags)));
+        let c = cell.get_or_insert_with(|| {
+            let flags = create_comp_flags_from_zip_params(COMPRESSION_LEVEL.into(), 1, 0);
+            Box::new(CompressorOxide::new(flags))
+        });
         c.reset();
         let mut out = vec![0; (raw.len() / 2).max(64)];
         let (mut input, mut at) = (raw, 0);

@@ -85,9 +85,10 @@ pub fn build(
             best.1
         }
     };
-    let mut symbol = rows.clone();
-    apply(&mut symbol, &rows, &masks[best as usize].rows);
-    Ok((unpad(t, &symbol), best))
+    for (r, m) in rows.iter_mut().zip(&masks[best as usize].rows) {
+        *r ^= m;
+    }
+    Ok((unpad(t, &rows), best))
 }
 
 fn apply(out: &mut [u64], base: &[u64], mask: &[u64]) {
