@@ -30,6 +30,13 @@ function list(name: string, about: string, values: string[]): string {
   return `${doc(about)}${body}\n`;
 }
 
+/** A constant object of `keys[i]: values[i]` strings, one per line. */
+function record(name: string, about: string, keys: string[], values: string[]): string {
+  if (keys.length !== values.length) throw new Error(`${name}: ${keys.length} keys for ${values.length} values`);
+  const entries = keys.map((k, i) => `  ${k}: ${quote(values[i]!)},\n`);
+  return `${doc(about)}export const ${name} = {\n${entries.join('')}} as const;\n`;
+}
+
 /** A constant object of `{ name, about, ...numbers }` rows, keyed by name. */
 function table(name: string, about: string, rows: { name: string; about: string }[]): string {
   const entries = rows.map((row) => {
@@ -54,6 +61,7 @@ export function factsModule(f: NativeFacts): string {
 `,
     list('BARCODE_TYPES', "Every `barcode_type`, in the order of the core's dispatch table.", f.barcode_types),
     list('FORMATS', 'Every `format`; the first is the default.', f.formats),
+    record('MEDIA_TYPES', "Each format's media type, as the HTTP routes answer it.", f.formats, f.media_types),
     list('ERROR_CORRECTION_LEVELS', 'Every `error_correction` level.', f.error_correction_levels),
     list('ERROR_CODES', 'Every `error.code` the renderer gives a failed item.', f.error_codes),
     ...f.choices.map((c) => list(c.constant, c.about, c.names)),

@@ -87,7 +87,7 @@ t.test('should give back hostile ids exactly', async (t) => {
   );
   t.match(json.results[3], {
     success: false,
-    error: { code: 'INVALID_REQUEST', message: 'format must be one of "svg", "png"; got "gif"' },
+    error: { code: 'INVALID_REQUEST', message: 'format must be one of "svg", "png", "pdf", "eps"; got "gif"' },
   });
 });
 

@@ -146,7 +146,7 @@ t.test('should fail only the item that breaks the schema, naming the field', asy
   );
   t.equal(errors[2], 'options.width must be a whole number from 1 to 4096; got 0');
   t.equal(errors[3], 'options.colour is not an accepted field');
-  t.equal(errors[4], 'format must be one of "svg", "png"; got "gif"');
+  t.equal(errors[4], 'format must be one of "svg", "png", "pdf", "eps"; got "gif"');
   t.match(errors[5], /^barcode_type must be one of "qr", .*; got "nope"$/);
   t.equal(errors[6], 'item must be an object; got null');
   t.equal(errors[7], 'data must be well-formed Unicode; got an unpaired UTF-16 surrogate');

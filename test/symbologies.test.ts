@@ -1,11 +1,13 @@
 /**
- * Every linear and 2D symbology: each row is rendered as SVG and PNG through
- * the Node API and read back by ZXing (zxing-wasm); the decoded text must
+ * Every linear and 2D symbology: each row is rendered in every format (SVG and PDF
+ * rasterised by resvg and poppler, EPS by Ghostscript) through the Node API and read
+ * back by ZXing (zxing-wasm); the decoded text must
  * equal the encoded text exactly, computed check digits and GS1 AIs included.
  */
 import t from 'tap';
-import { renderBatch, renderSync, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
+import { FORMATS, renderBatch, renderSync, type BarcodeRequest, type BarcodeType } from '../src/lib/index.js';
 import { decode, pngSize } from './helpers/decode.js';
+import { raster } from './helpers/print.js';
 
 type Formats = Parameters<typeof decode>[1];
 
@@ -319,14 +321,13 @@ const linear = new Set<BarcodeType>([
 t.test('every row decodes back exactly', async (t) => {
   for (const row of rows) {
     await t.test(`should render ${row.name} that decodes to the encoded text`, async (t) => {
-      for (const format of ['svg', 'png'] as const) {
+      for (const format of FORMATS) {
         const r = renderSync({ barcode_type: row.type, data: row.data, format });
         if (!r.success) {
           t.fail(`${format}: ${r.error.code} ${r.error.message}`);
           continue;
         }
-        const image = format === 'svg' ? r.svg! : r.png!;
-        t.equal(await decode(image, row.formats), row.decoded ?? row.text, format);
+        t.equal(await decode(raster(r), row.formats), row.decoded ?? row.text, format);
         if (linear.has(row.type) || row.type.startsWith('gs1') || row.type === 'databar_stacked')
           t.equal(r.metadata?.text, row.text, 'metadata.text');
         if (format === 'png') t.same(pngSize(r.png!), { width: r.metadata!.width, height: r.metadata!.height });

@@ -21,7 +21,7 @@ const messageOf = (r: BarcodeResult | undefined) => (r && !r.success ? `${r.erro
 
 t.test('should name the field, what it accepts and what it got, for every kind of schema', async (t) => {
   const cases: [BarcodeRequest, string][] = [
-    [qr({ format: 'jpg' }), 'format must be one of "svg", "png"; got "jpg"'],
+    [qr({ format: 'jpg' }), 'format must be one of "svg", "png", "pdf", "eps"; got "jpg"'],
     [qr({ options: { width: 0.5 } }), 'options.width must be a whole number from 1 to 4096; got 0.5'],
     [qr({ options: { margin: 'x' } }), 'options.margin must be a whole number from 0 to 64; got "x" (a string)'],
     [qr({ options: { module_width: 101 } }), 'options.module_width must be a whole number from 1 to 100; got 101'],
@@ -39,7 +39,7 @@ t.test('should name the field, what it accepts and what it got, for every kind o
     [qr({ options: { colour: 'red' } }), 'options.colour is not an accepted field'],
     [{ data: 'x' } as never, 'barcode_type is required'],
     [5 as never, 'item must be an object; got 5 (a number)'],
-    [qr({ format: 'x'.repeat(100) }), `format must be one of "svg", "png"; got "${'x'.repeat(40)}…"`],
+    [qr({ format: 'x'.repeat(100) }), `format must be one of "svg", "png", "pdf", "eps"; got "${'x'.repeat(40)}…"`],
     [qr({ data: '\ud800' }), 'data must be well-formed Unicode; got an unpaired UTF-16 surrogate'],
   ];
   const res = renderBatchSync(cases.map(([item]) => item));

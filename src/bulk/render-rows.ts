@@ -3,7 +3,7 @@
  * place a job's images and its results.csv rows are made, for the job
  * runner and the CLI alike, so the two reports are the same.
  */
-import { batchMaxItems, renderBatch, type BarcodeRequest, type BatchOptions } from '../lib/index.js';
+import { batchMaxItems, renderBatch, resultBytes, type BarcodeRequest, type BatchOptions } from '../lib/index.js';
 import { csvLine } from './csvout.js';
 import { inDesignWords } from './design.js';
 import type { InputRow } from './rows.js';
@@ -45,7 +45,7 @@ export async function renderRows(
     for (const result of res.results) {
       const r = Number(result.id);
       if (!result.success) outcomes.set(r, { error: `${result.error.code}: ${inDesignWords(result.error.message)}` });
-      else outcomes.set(r, { bytes: result.png ?? Buffer.from(result.svg ?? '', 'utf8') });
+      else outcomes.set(r, { bytes: resultBytes(result) });
     }
   }
   const out: RenderedRows = { images: [], csv: '', failures: [], successful: 0, failed: 0, render_ms };

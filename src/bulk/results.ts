@@ -16,6 +16,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ZipArchive, type ZipEntryData } from 'archiver';
+import { compressedFile } from '../lib/index.js';
 import { batchFile, doneBatches, readSummary, type BatchSummary } from './batches.js';
 import { csvLine } from './csvout.js';
 import { files } from './paths.js';
@@ -113,8 +114,8 @@ async function fill(zip: ZipArchive, out: PassThrough, dir: string, date: Date, 
         for (const [name, offset, length] of summary.images) {
           const bytes = await chunks.read(offset, length);
           if (bytes.length !== length) throw new Error(`batch ${n}: ${name} is cut short`);
-          // PNGs are compressed already: store them; SVGs deflate well.
-          await window.add(bytes, { name, date, store: name.endsWith('.png') });
+          // PNG and PDF are compressed already: store them; SVG and EPS text deflate well.
+          await window.add(bytes, { name, date, store: compressedFile(name) });
         }
       } finally {
         await bin.close();

@@ -6,10 +6,12 @@
  */
 import {
   BARCODE_TYPES,
+  FORMATS,
   encodeKind,
   MAX_DATA_LENGTH,
   payloadFields,
   payloadFromText,
+  type FormatName,
   type PayloadKind,
   type RenderOptions,
 } from '../lib/index.js';
@@ -18,7 +20,7 @@ import { fillTemplate, type Template } from './template.js';
 
 export interface Defaults {
   barcode_type: string;
-  format: 'png' | 'svg';
+  format: FormatName;
   design: RenderOptions | undefined;
   /** Each row's data is built by this payload helper from the columns named after its fields. */
   payload?: PayloadKind;
@@ -35,7 +37,7 @@ export interface InputRow {
   c: string[];
   d: string;
   t: string;
-  f: 'png' | 'svg';
+  f: FormatName;
   /** The image's file name in the ZIP. */
   n: string;
   /** Why the row is not rendered. */
@@ -107,7 +109,7 @@ export function checkRow(
   const data = payload ? payload.data : filled ? ('text' in filled ? filled.text : '') : url || cell(cells, cols.data);
   const type = cell(cells, cols.barcode_type).toLowerCase() || defaults.barcode_type;
   const fmt = cell(cells, cols.format).toLowerCase() || defaults.format;
-  const f: 'png' | 'svg' = fmt === 'svg' ? 'svg' : 'png';
+  const f = (FORMATS as readonly string[]).includes(fmt) ? (fmt as FormatName) : 'png';
   const stem = named && 'text' in named ? named.text : cell(cells, cols.filename) || cell(cells, cols.title);
   const n = names.allocate(stem, `row-${r}`, f);
   const row: InputRow = { r, c: cells, d: data, t: type, f, n };
@@ -118,7 +120,7 @@ export function checkRow(
   else if (url && !isHttpUrl(url)) row.e = 'destination_url is not a valid http(s) URL';
   else if (!(BARCODE_TYPES as readonly string[]).includes(type)) {
     row.e = `barcode_type "${type.slice(0, 40)}" is not supported; supported: ${BARCODE_TYPES.join(', ')}`;
-  } else if (fmt !== 'png' && fmt !== 'svg') row.e = `format "${fmt.slice(0, 40)}" is not supported; use png or svg`;
+  } else if (f !== fmt) row.e = `format "${fmt.slice(0, 40)}" is not supported; use ${FORMATS.join(', ')}`;
   else if (data.length > MAX_DATA_LENGTH) row.e = `data is ${data.length} characters; at most ${MAX_DATA_LENGTH}`;
   // Whether the data fits the symbology (capacity, character set, check digits) is the core's to
   // say: the ingest asks it for whole chunks of rows at once (`checkBatch`).

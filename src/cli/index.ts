@@ -82,7 +82,7 @@ export function buildProgram(io: CliIo, env: Env, setExit: (code: number) => voi
     .argument('<type>', `barcode type: ${BARCODE_TYPES.join(', ')}`)
     .argument('<data>', 'the text to encode')
     .option('-o, --output <file|->', 'where to write the image; - is standard output', '-')
-    .option('--format <format>', 'svg or png (default: from the file name, else svg)')
+    .option('--format <format>', 'svg, png, pdf or eps (default: from the file name, else svg)')
     .option('--options <json|@file>', 'any render options as JSON; the flags below win over it');
   addRenderFlags(render);
   render.addHelpText(

@@ -94,7 +94,7 @@ export function renderOptionsOf(
 /** Adds the flags of a bulk job's options (local or submitted). */
 export function addJobFlags(cmd: Command): Command {
   return cmd
-    .option('--format <format>', 'image format: png (default) or svg')
+    .option('--format <format>', 'image format: png (default), svg, pdf or eps')
     .option(
       '--type <type>',
       `a barcode type (${BARCODE_TYPES.slice(0, 4).join(', ')}, …; the same as --barcode-type), or static/dynamic (submit only)`,

@@ -7,6 +7,7 @@ import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { compressedFile } from '../lib/index.js';
 import { CliError } from './errors.js';
 import { ZipWriter } from './zip-writer.js';
 
@@ -52,7 +53,7 @@ async function zipOutput(path: string): Promise<Output> {
     path,
     async add(name, bytes) {
       check();
-      await zip.add(name, bytes, !name.endsWith('.png'));
+      await zip.add(name, bytes, !compressedFile(name));
     },
     async finish(resultsCsv) {
       check();

@@ -1,7 +1,6 @@
 /** `batchcode render`: one code to a file or to standard output. */
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { renderSync, type BarcodeRequest } from '../lib/index.js';
+import { formatOfFile, renderSync, resultBytes, type BarcodeRequest } from '../lib/index.js';
 import { CliError, EXIT } from './errors.js';
 
 export interface RenderRun {
@@ -20,15 +19,17 @@ const USAGE_CODES = new Set(['INVALID_REQUEST', 'INVALID_OPTION', 'UNSUPPORTED_T
 /** The format: the flag's, else the output file's extension, else SVG (text, safe on a terminal). */
 function formatOf(run: RenderRun): string {
   if (run.format) return run.format;
-  const ext = extname(run.output).slice(1).toLowerCase();
-  return ext === 'png' || ext === 'svg' ? ext : 'svg';
+  return formatOfFile(run.output) ?? 'svg';
 }
 
 export async function runRender(run: RenderRun): Promise<{ bytes: number; format: string }> {
   const format = formatOf(run);
   const toStdout = run.output === '-';
-  if (toStdout && format.toLowerCase() === 'png' && run.stdout.isTTY) {
-    throw new CliError('refusing to write a PNG to the terminal: give -o code.png, or pipe the output');
+  const binary = ['png', 'pdf'].includes(format.toLowerCase());
+  if (toStdout && binary && run.stdout.isTTY) {
+    throw new CliError(
+      `refusing to write a ${format.toUpperCase()} to the terminal: give -o code.${format.toLowerCase()}, or pipe the output`,
+    );
   }
   const item = {
     barcode_type: run.type,
@@ -41,7 +42,7 @@ export async function runRender(run: RenderRun): Promise<{ bytes: number; format
     const { code, message } = result.error;
     throw new CliError(`${code}: ${message}`, USAGE_CODES.has(code) ? EXIT.usage : EXIT.failed);
   }
-  const bytes = result.png ?? Buffer.from(result.svg ?? '', 'utf8');
+  const bytes = resultBytes(result);
   if (toStdout) {
     await new Promise<void>((done, fail) => run.stdout.write(bytes, (err) => (err ? fail(err) : done())));
   } else {

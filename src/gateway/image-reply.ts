@@ -13,19 +13,21 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, renderRefusal } from './errors.js';
-import { render, type BarcodeRequest, type RenderOptions } from '../lib/index.js';
+import { MEDIA_TYPES, render, resultBytes, type BarcodeRequest, type RenderOptions } from '../lib/index.js';
 
 export const CACHE_CONTROL = 'private, max-age=31536000, immutable';
 /** The answer depends on who asks: a cache keeps one copy per key header. */
 export const VARY = 'x-api-key, authorization';
-export const SVG_TYPE = 'image/svg+xml; charset=utf-8';
+export const SVG_TYPE = `${MEDIA_TYPES.svg}; charset=utf-8`;
 
 export const Image = {
-  description: 'The image: SVG text or PNG bytes.',
-  content: {
-    'image/svg+xml': { schema: Type.String() },
-    'image/png': { schema: Type.String({ format: 'binary' }) },
-  },
+  description: 'The image in the requested format: SVG text, or PNG, PDF or EPS bytes.',
+  content: Object.fromEntries(
+    Object.entries(MEDIA_TYPES).map(([f, type]) => [
+      type,
+      { schema: f === 'svg' ? Type.String() : Type.String({ format: 'binary' }) },
+    ]),
+  ),
 };
 export const NotModified = { description: 'Not Modified: the If-None-Match tag is current.', type: 'null' } as const;
 
@@ -80,8 +82,8 @@ export async function sendImage(request: FastifyRequest, reply: FastifyReply, it
   reply.header('etag', etag).header('cache-control', CACHE_CONTROL).header('vary', VARY);
   if (current) return reply.code(304).send();
   reply.header('x-content-type-options', 'nosniff');
-  if (r.format === 'png' && r.png) return reply.type('image/png').send(r.png);
-  // Served as a document, an SVG could run script; it never should.
+  // Served as a document, an SVG could run script (and a PDF viewer might); neither ever should.
   reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-  return reply.type(SVG_TYPE).send(r.svg ?? '');
+  if (r.format === 'svg') return reply.type(SVG_TYPE).send(r.svg ?? '');
+  return reply.type(MEDIA_TYPES[r.format]).send(resultBytes(r));
 }

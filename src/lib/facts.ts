@@ -31,7 +31,15 @@ export const BARCODE_TYPES = [
 ] as const;
 
 /** Every `format`; the first is the default. */
-export const FORMATS = ['svg', 'png'] as const;
+export const FORMATS = ['svg', 'png', 'pdf', 'eps'] as const;
+
+/** Each format's media type, as the HTTP routes answer it. */
+export const MEDIA_TYPES = {
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  pdf: 'application/pdf',
+  eps: 'application/postscript',
+} as const;
 
 /** Every `error_correction` level. */
 export const ERROR_CORRECTION_LEVELS = ['L', 'M', 'Q', 'H'] as const;
@@ -59,7 +67,7 @@ export const LINK_SYMBOLS = ['qr', 'datamatrix'] as const;
 export const PACKED_FIELDS = ['kind', 'cached', 'time_ms', 'body_len', 'meta_len'] as const;
 
 /** A packed item's body kinds, each at its value in the `kind` field. */
-export const PACKED_KINDS = ['svg', 'svg_ascii', 'png', 'error'] as const;
+export const PACKED_KINDS = ['svg', 'svg_ascii', 'png', 'pdf', 'eps', 'error'] as const;
 
 /** Bounds the renderer enforces on every request, both ends included. */
 export const LIMITS = {

@@ -20,7 +20,8 @@ const META_LEN = field('meta_len');
 const kind = (name: (typeof PACKED_KINDS)[number]): number => PACKED_KINDS.indexOf(name);
 const SVG = kind('svg');
 const SVG_ASCII = kind('svg_ascii');
-const PNG = kind('png');
+/** Kinds whose body is bytes, under the format's name (the kind's name is the format's). */
+const BINARY = new Map(([kind('png'), kind('pdf'), kind('eps')] as const).map((k) => [k, PACKED_KINDS[k]]));
 const ERROR = kind('error');
 
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -42,7 +43,7 @@ function header(buf: Buffer, count: number): Float64Array {
 
 /**
  * The `count` results packed in `buf`, the `i`th with id `idOf(i)`: the same objects the
- * public API has always returned (SVG as a string, PNG as a Buffer viewing `buf`, metadata
+ * public API has always returned (SVG as a string, PNG, PDF and EPS as Buffers viewing `buf`, metadata
  * parsed). Throws if `buf` is not exactly `count` packed items: that would be a bug.
  */
 export function unpack(buf: Buffer, count: number, idOf: (i: number) => string): BarcodeResult[] {
@@ -65,15 +66,15 @@ export function unpack(buf: Buffer, count: number, idOf: (i: number) => string):
       const code = nl < 0 ? text : text.slice(0, nl);
       out[i] = { id, success: false, error: { code, message: nl < 0 ? code : text.slice(nl + 1) } };
     } else {
-      const png = k === PNG;
+      const binary = BINARY.get(k as number) as 'png' | 'pdf' | 'eps' | undefined;
       const r: BarcodeSuccess = {
         id,
         success: true,
-        format: png ? 'png' : 'svg',
+        format: binary ?? 'svg',
         cached: h[base + CACHED] !== 0,
         generation_time_ms: h[base + TIME_MS] as number,
       };
-      if (png) r.png = buf.subarray(at, bodyEnd);
+      if (binary) r[binary] = buf.subarray(at, bodyEnd);
       else if (k === SVG_ASCII) r.svg = buf.toString('latin1', at, bodyEnd);
       else if (k === SVG) r.svg = buf.toString('utf8', at, bodyEnd);
       else throw new Error(`packed batch: item ${i} has unknown kind ${k}`);

@@ -209,16 +209,21 @@ export const ItemError = Type.Object({
   message: Type.String(),
 });
 
-/** `png` is a Buffer in the Node API and base64 text over HTTP. */
+/**
+ * PNG, PDF and EPS bytes are a Buffer in the Node API and base64 text over HTTP, each under its
+ * format's name; `bytes` makes the schema of one.
+ */
 export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Unsafe<Buffer>>>(
-  png: P,
+  bytes: (format: string) => P,
 ) => {
   const success = Type.Object({
     id: Type.String(),
     success: Type.Literal(true),
     format: FormatOut,
     svg: Type.Optional(Type.String()),
-    png: Type.Optional(png),
+    png: Type.Optional(bytes('PNG')),
+    pdf: Type.Optional(bytes('PDF')),
+    eps: Type.Optional(bytes('EPS')),
     cached: Type.Boolean(),
     generation_time_ms: Type.Number(),
     metadata: Type.Optional(Metadata),
@@ -244,9 +249,11 @@ export const resultSchemas = <P extends ReturnType<typeof Type.String> | ReturnT
   return { success, failure, result, summary, batch };
 };
 
-export const NodeResults = resultSchemas(Type.Unsafe<Buffer>({ type: 'object', description: 'PNG bytes' }));
+export const NodeResults = resultSchemas((f) => Type.Unsafe<Buffer>({ type: 'object', description: `${f} bytes` }));
 /** The HTTP answer, and what `renderBatchJson`'s bytes parse to. */
-export const JsonResults = resultSchemas(Type.String({ contentEncoding: 'base64', description: 'PNG bytes, base64' }));
+export const JsonResults = resultSchemas((f) =>
+  Type.String({ contentEncoding: 'base64', description: `${f} bytes, base64` }),
+);
 
 export type BarcodeType = Static<typeof BarcodeType>;
 export type RenderOptions = Static<typeof RenderOptions>;

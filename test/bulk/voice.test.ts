@@ -18,7 +18,7 @@ t.before(async () => {
 t.test('should word bad upload options as every other field: field, accepted values, value received', async (t) => {
   const csv = 'data\nhello\n';
   const cases: [unknown, string][] = [
-    [{ format: 'jpg' }, 'options.format must be one of "svg", "png"; got "jpg"'],
+    [{ format: 'jpg' }, 'options.format must be one of "svg", "png", "pdf", "eps"; got "jpg"'],
     [{ batchSize: 5 }, 'options.batchSize must be a whole number from 10 to 500; got 5'],
     [{ batchSize: 'x' }, 'options.batchSize must be a whole number from 10 to 500; got "x" (a string)'],
     [{ type: 'live' }, 'options.type must be one of "static", "dynamic"; got "live"'],
@@ -44,7 +44,7 @@ t.test('should word bad upload options as every other field: field, accepted val
     payload: { qr_codes: [{ data: 'x' }], options: { format: 'jpg' } },
   });
   t.equal(direct.statusCode, 400);
-  t.equal(direct.json().message, 'body.options.format must be one of "svg", "png"; got "jpg"');
+  t.equal(direct.json().message, 'body.options.format must be one of "svg", "png", "pdf", "eps"; got "jpg"');
 });
 
 t.test('should take names in any case and CSS colour names in the options, and render them', async (t) => {

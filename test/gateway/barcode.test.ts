@@ -123,7 +123,10 @@ t.test('should answer 400 naming the query or body field', async (t) => {
     ['/api/barcodes/qr', /^querystring\.data is required$/],
     ['/api/barcodes/qr?data=a&width=wide', /^querystring\.width must be a whole number from 1 to 4096; got "wide"$/],
     ['/api/barcodes/qr?data=a&width=0', /^querystring\.width must be a whole number from 1 to 4096; got 0$/],
-    ['/api/barcodes/qr?data=a&format=gif', /^querystring\.format must be one of "svg", "png"; got "gif"$/],
+    [
+      '/api/barcodes/qr?data=a&format=gif',
+      /^querystring\.format must be one of "svg", "png", "pdf", "eps"; got "gif"$/,
+    ],
     ['/api/barcodes/qr?data=a&colour=red', /^querystring\.colour is not an accepted field$/],
     ['/api/barcodes/nope?data=a', /^params\.type must be /],
   ];

@@ -15,7 +15,7 @@ const IN_QUERY = ' (in a query string, write # as %23)';
 t.test('should word query, body and path errors as the Node API does, under the part name', async (t) => {
   const app = await gateway(t);
   const cases: [string, string][] = [
-    ['/api/barcodes/qr?data=a&format=jpg', 'querystring.format must be one of "svg", "png"; got "jpg"'],
+    ['/api/barcodes/qr?data=a&format=jpg', 'querystring.format must be one of "svg", "png", "pdf", "eps"; got "jpg"'],
     ['/api/barcodes/qr?data=a&width=0.5', 'querystring.width must be a whole number from 1 to 4096; got "0.5"'],
     ['/api/barcodes/qr?data=a&width=0', 'querystring.width must be a whole number from 1 to 4096; got 0'],
     ['/api/barcodes/qr?data=a&margin=x', 'querystring.margin must be a whole number from 0 to 64; got "x"'],
@@ -41,7 +41,7 @@ t.test('should word query, body and path errors as the Node API does, under the 
 
   // A body's item says what the Node API says, with `body.` in front.
   const items: [Record<string, unknown>, string][] = [
-    [{ barcode_type: 'qr', data: 'a', format: 'jpg' }, 'format must be one of "svg", "png"; got "jpg"'],
+    [{ barcode_type: 'qr', data: 'a', format: 'jpg' }, 'format must be one of "svg", "png", "pdf", "eps"; got "jpg"'],
     [
       { barcode_type: 'qr', data: 'a', options: { width: 0.5 } },
       'options.width must be a whole number from 1 to 4096; got 0.5',
@@ -220,7 +220,7 @@ t.test('should document the batch item schema and that case is ignored', async (
   t.same(item.required, ['barcode_type', 'data'], 'each item is a BarcodeRequest');
   t.same(
     item.properties.format.anyOf.map((b: { enum?: string[]; const?: string }) => b.const ?? b.enum?.[0]),
-    ['svg', 'png'],
+    ['svg', 'png', 'pdf', 'eps'],
     'canonical names',
   );
   t.match(item.properties.barcode_type.description, /Case is ignored/);

@@ -166,7 +166,26 @@ pub fn barcode_types() -> impl Iterator<Item = &'static str> {
     SYMBOLOGIES.iter().map(|s| s.name)
 }
 
-pub const FORMATS: &[&str] = &[Format::Svg.as_str(), Format::Png.as_str()];
+pub const FORMATS: [&str; Format::ALL.len()] = {
+    let mut out = [""; Format::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Format::ALL[i].as_str();
+        i += 1;
+    }
+    out
+};
+
+/// Each format's media type, in the order of `FORMATS`.
+pub const MEDIA_TYPES: [&str; Format::ALL.len()] = {
+    let mut out = [""; Format::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Format::ALL[i].media_type();
+        i += 1;
+    }
+    out
+};
 
 pub const ERROR_CORRECTION_LEVELS: &[&str] = &[
     EcLevel::L.as_str(),

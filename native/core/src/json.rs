@@ -100,12 +100,15 @@ pub fn write_result(out: &mut Vec<u8>, id_json: &str, o: &Outcome, include_metad
                     out.extend_from_slice(b",\"svg\":");
                     write_str(out, svg);
                 }
-                Body::Png(png) => {
-                    out.extend_from_slice(b",\"png\":\"");
+                Body::Bytes(bytes) => {
+                    // Base64 under the format's name: "png", "pdf" or "eps".
+                    out.push(b',');
+                    write_str(out, r.format.as_str());
+                    out.extend_from_slice(b":\"");
                     let start = out.len();
-                    out.resize(start + png.len().div_ceil(3) * 4, 0);
+                    out.resize(start + bytes.len().div_ceil(3) * 4, 0);
                     let written = STANDARD
-                        .encode_slice(png, &mut out[start..])
+                        .encode_slice(bytes, &mut out[start..])
                         .expect("buffer sized for base64");
                     out.truncate(start + written);
                     out.push(b'"');
@@ -322,7 +325,7 @@ mod tests {
 
         let o = outcome("png", "json png");
         let Ok(r) = &o.result else { panic!() };
-        let Body::Png(png) = &r.body else { panic!() };
+        let Body::Bytes(png) = &r.body else { panic!() };
         let mut out = Vec::new();
         write_result(&mut out, r#""p""#, &o, false);
         let text = String::from_utf8(out).unwrap();

@@ -21,25 +21,72 @@ pub const MODULE_PX: Range = Range::new(1, MAX_MODULE_PX as u64);
 pub enum Format {
     Svg,
     Png,
+    Pdf,
+    Eps,
 }
 
 impl Format {
+    pub const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Pdf, Format::Eps];
+
     pub fn parse(s: Option<&str>) -> CoreResult<Self> {
-        match s {
-            None | Some("svg") => Ok(Format::Svg),
-            Some("png") => Ok(Format::Png),
-            Some(other) => Err(CoreError::option(
-                "format",
-                format!("must be \"svg\" or \"png\", got {:?}", clip(other)),
-            )),
-        }
+        let Some(s) = s else {
+            return Ok(Format::Svg);
+        };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<String> = Format::ALL
+                    .iter()
+                    .map(|f| format!("{:?}", f.as_str()))
+                    .collect();
+                CoreError::option(
+                    "format",
+                    format!("must be one of {}, got {:?}", names.join(", "), clip(s)),
+                )
+            })
     }
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
+            Format::Eps => "eps",
         }
+    }
+
+    /// Its media type, as the HTTP routes answer it.
+    pub const fn media_type(self) -> &'static str {
+        match self {
+            Format::Svg => "image/svg+xml",
+            Format::Png => "image/png",
+            Format::Pdf => "application/pdf",
+            Format::Eps => "application/postscript",
+        }
+    }
+
+    /// What the format cannot draw: PostScript has no transparency, so EPS
+    /// takes only opaque colours (or a fully transparent background).
+    pub fn check(self, opts: &RenderOptions) -> CoreResult<()> {
+        if self != Format::Eps {
+            return Ok(());
+        }
+        for (field, c, clear_ok) in [
+            ("options.foreground", opts.foreground, false),
+            ("options.background", opts.background, true),
+        ] {
+            if c.a != 255 && !(clear_ok && c.a == 0) {
+                return Err(CoreError::option(
+                    field,
+                    format!(
+                        "EPS has no transparency, so colours must be opaque{}; use format \"pdf\", \"svg\" or \"png\" for translucent colours",
+                        if clear_ok { " (or the background fully transparent)" } else { "" }
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::batch::{render_batch_map, Cancel, Items, Outcome, Stopped};
 use crate::json::write_metadata;
+use crate::options::Format;
 use crate::render::{Body, Rendered};
 
 choice!(
@@ -51,6 +52,10 @@ choice!(
         SvgAscii => "svg_ascii",
         /// PNG bytes.
         Png => "png",
+        /// PDF bytes.
+        Pdf => "pdf",
+        /// EPS bytes (PostScript text).
+        Eps => "eps",
         /// A failure: its code, `\n`, its message.
         Error => "error",
     }
@@ -66,7 +71,11 @@ impl Kind {
         match &r.body {
             Body::Svg(s) if s.is_ascii() => Kind::SvgAscii,
             Body::Svg(_) => Kind::Svg,
-            Body::Png(_) => Kind::Png,
+            Body::Bytes(_) => match r.format {
+                Format::Pdf => Kind::Pdf,
+                Format::Eps => Kind::Eps,
+                _ => Kind::Png,
+            },
         }
     }
 }
@@ -114,7 +123,7 @@ impl Item {
     fn body(&self) -> &[u8] {
         match self.image.as_deref().map(|r| &r.body) {
             Some(Body::Svg(s)) => s.as_bytes(),
-            Some(Body::Png(b)) => b,
+            Some(Body::Bytes(b)) => b,
             None => &self.text,
         }
     }
@@ -257,7 +266,7 @@ mod tests {
                         assert_eq!(item.kind, Kind::of(&rendered), "item {i}");
                         let expected: &[u8] = match &rendered.body {
                             Body::Svg(s) => s.as_bytes(),
-                            Body::Png(b) => b,
+                            Body::Bytes(b) => b,
                         };
                         assert_eq!(item.body, expected, "item {i}");
                         let mut json = Vec::new();

@@ -86,7 +86,7 @@ pub struct NativeRequest {
     #[napi(js_name = "barcode_type")]
     pub barcode_type: String,
     pub data: String,
-    /// `svg` (default) or `png`.
+    /// `svg` (default), `png`, `pdf` or `eps`.
     pub format: Option<String>,
     pub options: Option<RenderOptions>,
 }
@@ -252,6 +252,9 @@ pub struct NativeFacts {
     #[napi(js_name = "barcode_types")]
     pub barcode_types: Vec<String>,
     pub formats: Vec<String>,
+    /// Each format's media type, in the order of `formats`.
+    #[napi(js_name = "media_types")]
+    pub media_types: Vec<String>,
     #[napi(js_name = "error_correction_levels")]
     pub error_correction_levels: Vec<String>,
     #[napi(js_name = "error_codes")]
@@ -272,7 +275,8 @@ impl NativeFacts {
         let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect();
         NativeFacts {
             barcode_types: facts::barcode_types().map(String::from).collect(),
-            formats: strings(facts::FORMATS),
+            formats: strings(&facts::FORMATS),
+            media_types: strings(&facts::MEDIA_TYPES),
             error_correction_levels: strings(facts::ERROR_CORRECTION_LEVELS),
             error_codes: strings(facts::ERROR_CODES),
             choices: facts::CHOICES

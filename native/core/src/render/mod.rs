@@ -1,8 +1,14 @@
 //! From a request to image bytes: parse, encode, lay out, draw.
+mod eps;
 pub mod font;
 pub(crate) mod linear;
+mod pdf;
 mod png;
+mod shapes;
 mod svg;
+mod zlib;
+
+pub use pdf::PT_PER_PX;
 
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::facts::Range;
@@ -49,7 +55,8 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Svg(String),
-    Png(Vec<u8>),
+    /// PNG, PDF or EPS, as `Rendered::format` says.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +101,7 @@ impl Rendered {
     pub fn byte_len(&self) -> usize {
         match &self.body {
             Body::Svg(s) => s.len(),
-            Body::Png(b) => b.len(),
+            Body::Bytes(b) => b.len(),
         }
     }
 }
@@ -324,6 +331,7 @@ pub(crate) fn parse_request(
     let symbology = lookup(&req.barcode_type)?;
     let format = Format::parse(req.format.as_deref())?;
     let options = symbology.normalise(req.options.parse()?)?;
+    format.check(&options)?;
     Ok((symbology, format, options))
 }
 
@@ -346,7 +354,9 @@ pub(crate) fn render_parsed(
     let lay = layout(&enc, opts)?;
     let body = match format {
         Format::Svg => Body::Svg(svg::draw(&enc, &lay, opts)),
-        Format::Png => Body::Png(png::draw(&enc, &lay, opts)),
+        Format::Png => Body::Bytes(png::draw(&enc, &lay, opts)),
+        Format::Pdf => Body::Bytes(pdf::draw(&enc, &lay, opts)),
+        Format::Eps => Body::Bytes(eps::draw(&enc, &lay, opts)),
     };
     let sym = enc.symbol;
     let m = &sym.matrix;

@@ -182,7 +182,7 @@ fn push_ascii<const N: usize>(out: &mut String, s: &[u8; N]) {
 }
 
 /// Up to three decimals, no trailing zeros, never exponent notation.
-fn push_decimal(out: &mut String, v: f64) {
+pub(super) fn push_decimal(out: &mut String, v: f64) {
     let milli = (v * 1000.0).round() as i64;
     if milli < 0 {
         out.push('-');

@@ -21,7 +21,7 @@ fn png_has_exactly_the_requested_size() {
             },
         ))
         .unwrap();
-        let Body::Png(png) = out.body else { panic!() };
+        let Body::Bytes(png) = out.body else { panic!() };
         assert_eq!(&png[1..4], b"PNG");
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), width);
         assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), width);
