@@ -198,3 +198,18 @@ t.test('should name PDF files in a bulk job and store them in the ZIP', async (t
     `https://example.com/item/${names.sort()[0]!.match(/(\d+)\.pdf$/)![1]}`,
   );
 });
+
+t.test('should print the types symbologies.test.ts has no rows for, and they scan', async (t) => {
+  const uri = 'https://id.gs1.org/01/09506000134352/10/ABC?17=270101';
+  for (const [barcode_type, data, formats, text] of [
+    ['qr', 'https://example.com/print?q=1', ['QRCode'], 'https://example.com/print?q=1'],
+    ['gs1_digital_link', '(01)09506000134352(10)ABC(17)270101', ['QRCode'], uri],
+    ['databar_expanded_stacked', '(01)98898765432106(3202)012345(15)991231', ['DataBarExpStk'], undefined],
+    ['databar_limited', '(01)15012345678907', ['DataBarLtd'], undefined],
+  ] as const) {
+    for (const format of ['pdf', 'eps'] as const) {
+      const r = rendered({ barcode_type, data, format });
+      t.equal(await decode(raster(r), [...formats]), text ?? data, `${barcode_type} ${format}`);
+    }
+  }
+});

@@ -166,26 +166,23 @@ pub fn barcode_types() -> impl Iterator<Item = &'static str> {
     SYMBOLOGIES.iter().map(|s| s.name)
 }
 
-pub const FORMATS: [&str; Format::ALL.len()] = {
-    let mut out = [""; Format::ALL.len()];
-    let mut i = 0;
-    while i < out.len() {
-        out[i] = Format::ALL[i].as_str();
-        i += 1;
-    }
-    out
-};
+/// One string per format, in the order of `Format::ALL`, from one of its `const fn`s.
+macro_rules! per_format {
+    ($name:ident) => {{
+        let mut out = [""; Format::ALL.len()];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = Format::ALL[i].$name();
+            i += 1;
+        }
+        out
+    }};
+}
+
+pub const FORMATS: [&str; Format::ALL.len()] = per_format!(as_str);
 
 /// Each format's media type, in the order of `FORMATS`.
-pub const MEDIA_TYPES: [&str; Format::ALL.len()] = {
-    let mut out = [""; Format::ALL.len()];
-    let mut i = 0;
-    while i < out.len() {
-        out[i] = Format::ALL[i].media_type();
-        i += 1;
-    }
-    out
-};
+pub const MEDIA_TYPES: [&str; Format::ALL.len()] = per_format!(media_type);
 
 pub const ERROR_CORRECTION_LEVELS: &[&str] = &[
     EcLevel::L.as_str(),
