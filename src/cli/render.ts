@@ -1,6 +1,6 @@
 /** `batchcode render`: one code to a file or to standard output. */
 import { writeFile } from 'node:fs/promises';
-import { formatOfFile, renderSync, resultBytes, type BarcodeRequest } from '../lib/index.js';
+import { binaryFormat, formatOfFile, renderSync, resultBytes, type BarcodeRequest } from '../lib/index.js';
 import { CliError, EXIT } from './errors.js';
 
 export interface RenderRun {
@@ -25,8 +25,7 @@ function formatOf(run: RenderRun): string {
 export async function runRender(run: RenderRun): Promise<{ bytes: number; format: string }> {
   const format = formatOf(run);
   const toStdout = run.output === '-';
-  const binary = ['png', 'pdf'].includes(format.toLowerCase());
-  if (toStdout && binary && run.stdout.isTTY) {
+  if (toStdout && binaryFormat(format) && run.stdout.isTTY) {
     throw new CliError(
       `refusing to write a ${format.toUpperCase()} to the terminal: give -o code.${format.toLowerCase()}, or pipe the output`,
     );

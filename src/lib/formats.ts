@@ -9,8 +9,16 @@ import type { BarcodeSuccess } from './schema.js';
 export type FormatName = (typeof FORMATS)[number];
 export { MEDIA_TYPES };
 
-/** PNG and PDF (its content streams) are deflated by the renderer: a ZIP stores them, and deflates SVG and EPS text. */
-const COMPRESSED: ReadonlySet<string> = new Set<FormatName>(['png', 'pdf']);
+/**
+ * PNG and PDF are binary, and deflated by the renderer (PDF's content streams): a ZIP stores them
+ * and a terminal is no place for them. SVG and EPS are text, which a ZIP deflates.
+ */
+const BINARY: ReadonlySet<string> = new Set<FormatName>(['png', 'pdf']);
+
+/** Whether a format's bytes are binary (and compressed already) rather than text. */
+export function binaryFormat(format: string): boolean {
+  return BINARY.has(format.toLowerCase());
+}
 
 /** A rendered code's bytes, whatever its format: SVG as UTF-8, PNG, PDF and EPS as rendered. */
 export function resultBytes(r: BarcodeSuccess): Buffer {
@@ -22,7 +30,7 @@ export function resultBytes(r: BarcodeSuccess): Buffer {
 
 /** Whether a file of this name holds bytes compressed already (by its extension), which a ZIP should store, not deflate. */
 export function compressedFile(name: string): boolean {
-  return COMPRESSED.has(extname(name).slice(1).toLowerCase());
+  return binaryFormat(extname(name).slice(1));
 }
 
 /** The format a file name's extension names, if any. */

@@ -23,7 +23,7 @@ export {
 export { BatchcodeError, MISUSE_CODES, type MisuseCode } from './errors.js';
 export { renderBatchJson, renderBatchJsonSync } from './batch-json.js';
 export { CSS_COLOURS } from './colours.js';
-export { MEDIA_TYPES, compressedFile, formatOfFile, resultBytes, type FormatName } from './formats.js';
+export { MEDIA_TYPES, binaryFormat, compressedFile, formatOfFile, resultBytes, type FormatName } from './formats.js';
 export type { BatchCallOptions, CallOptions } from './abort.js';
 export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
 

@@ -8,8 +8,6 @@ mod shapes;
 mod svg;
 mod zlib;
 
-pub use pdf::PT_PER_PX;
-
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::facts::Range;
 use crate::options::{

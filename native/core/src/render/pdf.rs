@@ -24,7 +24,7 @@ const HELVETICA: [u16; 95] = [
 ];
 
 /// The width of `text` in Helvetica at 1 unit per em.
-pub fn helvetica_width(text: &str) -> f64 {
+fn helvetica_width(text: &str) -> f64 {
     text.bytes()
         .map(|b| match b {
             32..=126 => HELVETICA[(b - 32) as usize],

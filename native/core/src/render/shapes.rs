@@ -115,7 +115,6 @@ fn printable(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::render::{layout, Request};
-    use crate::symbology::lookup;
 
     fn encoded(t: &str, data: &str) -> (Encoded, Layout) {
         let req = Request {
@@ -124,7 +123,7 @@ mod tests {
             ..Default::default()
         };
         let (sym, _, opts) = crate::render::parse_request(&req).unwrap();
-        let enc = (lookup(sym.name).unwrap().encode)(data, &opts).unwrap();
+        let enc = (sym.encode)(data, &opts).unwrap();
         let lay = layout(&enc, &opts).unwrap();
         (enc, lay)
     }
