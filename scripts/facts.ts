@@ -70,6 +70,7 @@ export function factsModule(f: NativeFacts): string {
       "A packed batch's header fields (one little-endian float64 each, per item), in their order.",
       f.packed_fields,
     ),
+    list('SHEET_TEMPLATES', 'Every built-in label sheet `layout.template`.', f.sheet_templates),
     list('PACKED_KINDS', "A packed item's body kinds, each at its value in the `kind` field.", f.packed_kinds),
     table('LIMITS', 'Bounds the renderer enforces on every request, both ends included.', f.limits),
     table('SETTINGS', 'The `configure()` settings: bounds (both ends included) and defaults.', f.settings),

@@ -82,7 +82,7 @@ t.test('should word a bad batch option the same way', async (t) => {
 });
 
 t.test('should say which colour forms are accepted, and spot a hex colour without its #', async (t) => {
-  const forms = 'a colour: #RGB, #RRGGBB, #RRGGBBAA or a CSS name such as "red"';
+  const forms = 'a colour: #RGB, #RRGGBB, #RRGGBBAA, a CSS name such as "red", or cmyk(c,m,y,k) in percent for print';
   const res = renderBatchSync([
     qr({ options: { foreground: 'reed' } }),
     qr({ options: { foreground: '112233' } }),

@@ -3,6 +3,7 @@
  * `title`: a safe ASCII charset, no path separators, dots-only names, control
  * characters or reserved device names, bounded length, unique per job.
  */
+import { files } from './paths.js';
 
 export const MAX_NAME = 80;
 /**
@@ -29,7 +30,8 @@ export function sanitizeStem(raw: string, ext?: string): string {
 
 /** Hands out unique names (case-insensitively) within one job. */
 export class NameAllocator {
-  private readonly taken = new Set<string>();
+  // The ZIP's own entries: an image never takes their names.
+  private readonly taken = new Set<string>([files.resultsCsv, files.labelsPdf]);
   private readonly next = new Map<string, number>();
 
   /** `fallback` (e.g. "row-12") is used when `raw` leaves nothing. */

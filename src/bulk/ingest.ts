@@ -240,6 +240,7 @@ function headerColumns(header: string[], dynamic: boolean, defaults: Defaults, i
     seen.set(key, i);
   });
   if (defaults.filenameTemplate) cols.filenameTemplateAt = bindTemplate(defaults.filenameTemplate, cols.names);
+  if (defaults.captionTemplate) bindTemplate(defaults.captionTemplate, cols.names);
   if (defaults.payload) {
     const problem = payloadHeaderProblem(defaults.payload, cols.names);
     if (problem) throw new BulkInputError('invalid', problem);

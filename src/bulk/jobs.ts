@@ -2,7 +2,9 @@
  * What a caller may do with their jobs. Every operation is scoped to the
  * owner: another owner's job is a `JobNotFound`, exactly like a missing one.
  */
-import { rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pageOf, pagination } from '../infra/paging.js';
 import type { BulkConfig } from './config.js';
@@ -10,7 +12,7 @@ import { resultHeader } from './csvout.js';
 import type { DynamicCodes } from './dynamic.js';
 import { JobConflict, JobNotFound } from './errors.js';
 import { isMissingFile } from './failure.js';
-import { isJobId, jobDir } from './paths.js';
+import { files, isJobId, jobDir } from './paths.js';
 import type { JobQueue } from './queue.js';
 import { completeResults, countedBatches, partialResults, resultsZip, type ResultSet } from './results.js';
 import { JOB_STATUSES, type JobList, type JobView, type ListQuery, type ResultFormat, type Stats } from './schema.js';
@@ -124,6 +126,23 @@ export async function jobSpec(dir: string, rec: JobRecord): Promise<JobSpec> {
   } catch (err) {
     throw isMissingFile(err) ? filesGone(rec.job_id) : err;
   }
+}
+
+/** A completed job's label sheets (labels.pdf) as a stream, or a `JobConflict` saying why there are none. */
+export async function jobLabels(deps: BulkDeps, owner: string, id: string): Promise<Readable> {
+  const rec = await ownJob(deps, owner, id);
+  if (rec.status !== 'completed') {
+    throw new JobConflict(`job is ${rec.status}; label sheets are made when a job completes`);
+  }
+  const path = join(jobDir(deps.config.dataDir, rec.job_id), files.labelsPdf);
+  try {
+    await access(path);
+  } catch {
+    throw new JobConflict(
+      'this job has no label sheets: it was submitted without options.sheet as an object, or none of its rows rendered',
+    );
+  }
+  return createReadStream(path);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Defaults } from './rows.js';
 import { BulkOptions, DEFAULT_BATCH } from './schema.js';
 import type { JobSpec } from './spec.js';
 import { compileTemplate } from './template.js';
+import { checkSheetLayout } from '../lib/sheet.js';
 
 const check = TypeCompiler.Compile(BulkOptions);
 
@@ -44,6 +45,11 @@ export function parseOptions(raw: unknown): BulkOptions {
       'options.data_template and options.payload both build the data: give one of them',
     );
   }
+  if (typeof options.sheet === 'object') {
+    const { caption: _, ...layout } = options.sheet;
+    const problem = checkSheetLayout(layout);
+    if (problem) throw new BulkInputError('invalid', `options.sheet${problem.replace(/^layout/, '')}`);
+  }
   // Compiled now, so that a bad template is refused before any file is read.
   defaults(options);
   return options;
@@ -54,12 +60,17 @@ export function defaults(o: BulkOptions): Defaults {
   if (o.payload) d.payload = o.payload;
   if (o.data_template) d.dataTemplate = compileTemplate(o.data_template, 'data_template');
   if (o.filename_template) d.filenameTemplate = compileTemplate(o.filename_template, 'filename_template');
+  if (typeof o.sheet === 'object' && o.sheet.caption)
+    d.captionTemplate = compileTemplate(o.sheet.caption, 'sheet.caption');
   return d;
 }
 
-export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design' | 'dynamic'> {
-  const spec: Pick<JobSpec, 'batch_size' | 'design' | 'dynamic'> = { batch_size: o.batchSize ?? DEFAULT_BATCH };
+export function specOf(o: BulkOptions): Pick<JobSpec, 'batch_size' | 'design' | 'dynamic' | 'labels'> {
+  const spec: Pick<JobSpec, 'batch_size' | 'design' | 'dynamic' | 'labels'> = {
+    batch_size: o.batchSize ?? DEFAULT_BATCH,
+  };
   if (o.design) spec.design = o.design;
   if (o.type === 'dynamic') spec.dynamic = true;
+  if (typeof o.sheet === 'object') spec.labels = o.sheet;
   return spec;
 }

@@ -20,6 +20,7 @@ export const files = {
   input: 'input.ndjson',
   batches: 'batches',
   resultsCsv: 'results.csv',
+  labelsPdf: 'labels.pdf',
 };
 
 export const batchName = (n: number): string => String(n).padStart(6, '0');

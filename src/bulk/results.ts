@@ -12,7 +12,7 @@
  * two high-water marks) whatever the job's size.
  */
 import { createReadStream } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { access, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ZipArchive, type ZipEntryData } from 'archiver';
@@ -38,6 +38,12 @@ export async function countedBatches(dir: string, processed: number): Promise<Ma
   }
   return out;
 }
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Bytes archiver buffers on each side before it stops taking more. */
 export const ZIP_HIGH_WATER = 256 * 1024;
@@ -106,6 +112,11 @@ async function fill(zip: ZipArchive, out: PassThrough, dir: string, date: Date, 
   const window = new EntryWindow(zip, out, ZIP_IN_FLIGHT);
   try {
     await window.add(set.csv(), { name: files.resultsCsv, date });
+    // A completed job with label sheets has labels.pdf; a partial download never does.
+    const labels = join(dir, files.labelsPdf);
+    if (!set.batches && (await exists(labels))) {
+      await window.add(createReadStream(labels), { name: files.labelsPdf, date, store: true });
+    }
     for (const n of set.batches ?? (await doneBatches(dir))) {
       const summary = await readSummary(dir, n);
       const bin = await open(batchFile(dir, n, 'bin'));

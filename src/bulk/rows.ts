@@ -27,6 +27,8 @@ export interface Defaults {
   /** Each row's data (a dynamic job's destination) and file name, filled from its columns. */
   dataTemplate?: Template;
   filenameTemplate?: Template;
+  /** A label sheet's caption, bound to the columns at upload so a missing one is refused then. */
+  captionTemplate?: Template;
 }
 
 /** A row as stored in input.ndjson (short keys: 10,000 of them per job). */

@@ -12,6 +12,7 @@ import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { retry } from '../infra/retry.js';
+import { writeLabels } from './labels.js';
 import { renderRows } from './render-rows.js';
 import { batchFile, doneBatches, readSummary, writeBatch, type BatchSummary } from './batches.js';
 import { csvLine, resultHeader } from './csvout.js';
@@ -119,6 +120,7 @@ export async function runJob(id: string, ctx: RunContext): Promise<RunOutcome> {
     spec,
     [...done].sort((a, b) => a - b),
   );
+  await retry(() => writeLabels(dir, spec), { attempts: ctx.batchAttempts, backoffMs: ctx.batchBackoffMs });
   const finished = { status: 'completed' as const, finished_at: new Date().toISOString() };
   if (await store.transition(id, ['processing'], finished)) return 'completed';
   return stopped();

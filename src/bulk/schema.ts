@@ -6,6 +6,7 @@ import { PageQuery, Pagination } from '../infra/paging.js';
 import { names } from '../lib/case.js';
 import { PAYLOAD_KINDS } from '../lib/payloads/index.js';
 import { BarcodeType, Format, RenderOptions } from '../lib/schema.js';
+import { SheetLayout } from '../lib/sheet.js';
 import { JobError } from './failure.js';
 import { WORKER_STALE_MS } from './workers.js';
 
@@ -18,6 +19,26 @@ export const MIN_BATCH = 10;
 export const MAX_TEMPLATE = 2048;
 export const MAX_BATCH = 500;
 export const DEFAULT_BATCH = 100;
+
+/** `options.sheet` as an object: the rows' codes laid out on label sheets, as labels.pdf. */
+export const LabelSheet = Type.Object(
+  {
+    ...SheetLayout.properties,
+    caption: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_TEMPLATE,
+        description: 'Each label\'s caption from its row\'s columns, e.g. "{title}" or "{sku} – {price}".',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Label sheets: a template (L7160, L7163, L7651, 5160, 5163, 22805) or a custom grid, as POST /api/sheets takes it, plus a caption template. The job then makes labels.pdf (GET /api/jobs/:id/labels, and in the ZIP), labels in row order.',
+  },
+);
+export type LabelSheet = Static<typeof LabelSheet>;
 
 export const BulkOptions = Type.Object(
   {
@@ -44,9 +65,13 @@ export const BulkOptions = Type.Object(
       ),
     ),
     sheet: Type.Optional(
-      Type.Union([Type.String({ minLength: 1, maxLength: 31 }), Type.Integer({ minimum: 1, maximum: 4096 })], {
-        description: 'Excel uploads: the sheet to read, by name or number (1 = the first). Default: the first sheet.',
-      }),
+      Type.Union(
+        [Type.String({ minLength: 1, maxLength: 31 }), Type.Integer({ minimum: 1, maximum: 4096 }), LabelSheet],
+        {
+          description:
+            'A name or number: the Excel sheet to read (1 = the first; default the first). An object: the label sheets to print the codes on (see LabelSheet).',
+        },
+      ),
     ),
     data_template: Type.Optional(
       Type.String({

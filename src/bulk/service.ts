@@ -10,7 +10,18 @@ import { isConnected, isRedisOutage, RedisUnavailableError } from '../infra/redi
 import { startCleanup } from './cleanup.js';
 import type { DynamicCodes } from './dynamic.js';
 import type { BulkConfig } from './config.js';
-import { cancelJob, getJob, jobResults, jobStats, listJobs, removeJob, type Download, type BulkDeps } from './jobs.js';
+import type { Readable } from 'node:stream';
+import {
+  cancelJob,
+  getJob,
+  jobLabels,
+  jobResults,
+  jobStats,
+  listJobs,
+  removeJob,
+  type Download,
+  type BulkDeps,
+} from './jobs.js';
 import { inputRef, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
 import { RedisJobStore } from './redis-store.js';
@@ -41,6 +52,8 @@ export interface BulkService {
   retry(owner: string, id: string): Promise<Retried>;
   remove(owner: string, id: string): Promise<void>;
   results(owner: string, id: string, format: ResultFormat): Promise<Download>;
+  /** A completed job's labels.pdf (`options.sheet` as an object). */
+  labels(owner: string, id: string): Promise<Readable>;
   /** True when `err` means the service's Redis cannot be reached (never in in-process mode). */
   unavailable(err: unknown): boolean;
   close(): Promise<void>;
@@ -148,6 +161,7 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
     },
     remove: (owner, id) => removeJob(deps, owner, id),
     results: (owner, id, format) => jobResults(deps, owner, id, format),
+    labels: (owner, id) => jobLabels(deps, owner, id),
     unavailable: (err) => (redis ? isRedisOutage(err, redis) : false),
     async close() {
       stopCleanup();

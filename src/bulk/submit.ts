@@ -39,7 +39,9 @@ export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveC
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
     const links = linkMaker(deps, options, owner, id);
-    const { encoding, delimiter, sheet } = options;
+    const { encoding, delimiter } = options;
+    // An object is a label sheet (options.ts); a name or number, the workbook's sheet to read.
+    const sheet = typeof options.sheet === 'object' ? undefined : options.sheet;
     const ingested = await ingestFile(
       upload,
       join(dir, files.input),

@@ -7,7 +7,7 @@
  */
 import { BulkInputError } from './errors.js';
 
-export type TemplateField = 'data_template' | 'filename_template';
+export type TemplateField = 'data_template' | 'filename_template' | 'sheet.caption';
 
 interface Slot {
   /** The column as the template spells it. */

@@ -92,7 +92,13 @@ export async function runBulk(run: BulkRun): Promise<BulkSummary> {
       'dynamic codes live on a server, which makes their short links: use batchcode submit … --type dynamic',
     );
   }
-  const { source, info } = await openInput(run.input, run.options, CLI_MAX_UNZIPPED).catch(refusal);
+  const { sheet, ...choices } = run.options;
+  if (typeof sheet === 'object') {
+    throw new CliError(
+      'label sheets (options.sheet as an object) are laid out by a server job: use batchcode submit …',
+    );
+  }
+  const { source, info } = await openInput(run.input, { ...choices, sheet }, CLI_MAX_UNZIPPED).catch(refusal);
   const output: Output = await openOutput(run.output);
   const report = new Report();
   const counts = { done: 0, failed: 0 };

@@ -34,6 +34,15 @@ function integer(flag: string) {
   };
 }
 
+/** A number (millimetres) as the flag's text, or a usage error naming the flag. */
+function decimal(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag} must be a number; got "${value}"`);
+    return n;
+  };
+}
+
 /** Adds one flag per render option; their values are checked by the library, which names the option. */
 export function addRenderFlags(cmd: Command): Command {
   for (const [name, schema] of renderProperties) {
@@ -45,6 +54,8 @@ export function addRenderFlags(cmd: Command): Command {
       cmd.addOption(new Option(`--no-${kebab(name)}`, `turn ${flag} off`).hideHelp());
     } else if (schema.type === 'integer') {
       cmd.addOption(new Option(`${flag} <n>`, description).argParser(integer(flag)));
+    } else if (schema.type === 'number') {
+      cmd.addOption(new Option(`${flag} <n>`, description).argParser(decimal(flag)));
     } else {
       const choices = schema.anyOf?.map((s) => s.const).filter((c): c is string => typeof c === 'string');
       const values = choices?.length ? ` (${choices.join(', ')})` : '';

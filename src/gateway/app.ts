@@ -24,6 +24,7 @@ import redirect from './routes/redirect.js';
 import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
 import sign from './routes/sign.js';
+import sheets from './routes/sheets.js';
 import health from './routes/health.js';
 import { buildValidator } from './validation.js';
 
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     await app.register(barcode, { prefix: '/api', version: VERSION });
     await app.register(sign, { prefix: '/api', signing: config.signing });
+    await app.register(sheets, { prefix: '/api', bodyLimit: config.maxUploadBytes });
     await app.register(bulk, { prefix: '/api', config });
     await app.register(codeRoutes, { prefix: '/api', batchMaxItems: config.batchMaxItems, version: VERSION });
     await app.register(redirect);

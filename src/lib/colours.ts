@@ -1,6 +1,6 @@
 /**
  * The colours a request may give, checked in one place: `#RGB`, `#RRGGBB`,
- * `#RRGGBBAA` or a CSS Color 4 name (case ignored), and `transparent` for a
+ * `#RRGGBBAA`, a CSS Color 4 name (case ignored) or `cmyk(c,m,y,k)`, and `transparent` for a
  * background. Both validators use these functions (TypeBox through its
  * FormatRegistry here, Ajv in the gateway), and `toHex` turns names into hex
  * before a request crosses to the native core, which (with its cache keys)
@@ -161,18 +161,20 @@ export const CSS_COLOURS: Readonly<Record<string, string>> = {
 };
 
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+/** Four whole percentages; PDF and EPS paint them as DeviceCMYK, SVG and PNG as their sRGB approximation. */
+const CMYK = /^cmyk\(\s*(?:100|[1-9]?[0-9])\s*(?:,\s*(?:100|[1-9]?[0-9])\s*){3}\)$/i;
 
 /** The JSON Schema formats of a foreground and of a background colour. */
 export const COLOUR = 'colour';
 export const BACKGROUND = 'colour-or-transparent';
 
 /** The forms a colour may take, as messages list them. */
-export const COLOUR_FORMS = '#RGB, #RRGGBB, #RRGGBBAA or a CSS name such as "red"';
+export const COLOUR_FORMS = '#RGB, #RRGGBB, #RRGGBBAA, a CSS name such as "red", or cmyk(c,m,y,k) in percent for print';
 
 const named = (s: string) => Object.hasOwn(CSS_COLOURS, s.toLowerCase());
 
 export function isColour(s: string): boolean {
-  return HEX.test(s) || named(s);
+  return HEX.test(s) || CMYK.test(s) || named(s);
 }
 
 export function isBackground(s: string): boolean {
@@ -181,7 +183,7 @@ export function isBackground(s: string): boolean {
 
 /** A valid colour as the core takes it: names as `#rrggbb`, `transparent` in lower case, hex as given. */
 export function toHex(s: string): string {
-  if (s.startsWith('#')) return s;
+  if (s.startsWith('#') || CMYK.test(s)) return s;
   const lower = s.toLowerCase();
   return CSS_COLOURS[lower] ?? lower;
 }

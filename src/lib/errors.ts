@@ -16,6 +16,8 @@ export const MISUSE_CODES = [
   'INVALID_BATCH_OPTION',
   /** `configure()` got an unknown key or a value out of range. */
   'INVALID_SETTING',
+  /** A label sheet's layout is invalid (the message names the field), it has too many labels, or none renders. */
+  'INVALID_SHEET',
 ] as const;
 export type MisuseCode = (typeof MISUSE_CODES)[number];
 

@@ -60,11 +60,17 @@ export const BEARERS = ['frame', 'top_bottom', 'none'] as const;
 /** Every `datamatrix_shape`; the first is the default. */
 export const DATAMATRIX_SHAPES = ['square', 'rectangle', 'dmre'] as const;
 
+/** Every `unit` sizes are given in; the first is the default. */
+export const UNITS = ['px', 'mm'] as const;
+
 /** Every `symbol` a GS1 Digital Link URI is carried in; the first is the default. */
 export const LINK_SYMBOLS = ['qr', 'datamatrix'] as const;
 
 /** A packed batch's header fields (one little-endian float64 each, per item), in their order. */
 export const PACKED_FIELDS = ['kind', 'cached', 'time_ms', 'body_len', 'meta_len'] as const;
+
+/** Every built-in label sheet `layout.template`. */
+export const SHEET_TEMPLATES = ['L7160', 'L7163', 'L7651', '5160', '5163', '22805'] as const;
 
 /** A packed item's body kinds, each at its value in the `kind` field. */
 export const PACKED_KINDS = ['svg', 'svg_ascii', 'png', 'pdf', 'eps', 'error'] as const;
@@ -81,6 +87,14 @@ export const LIMITS = {
   margin: { min: 0, max: 64 },
   /** Pixels per module. */
   module_width: { min: 1, max: 100 },
+  /** `x_dim` (with `unit: "mm"`), in micrometres; requests give millimetres. EAN/UPC take 0.264 to 0.660 mm (80% to 200%) and ITF-14 0.495 to 1.016 mm, as GS1 specifies. */
+  x_dim_um: { min: 50, max: 25000 },
+  /** `size` (with `unit: "mm"`), in micrometres; requests give millimetres. */
+  size_um: { min: 1000, max: 1000000 },
+  /** `height` with `unit: "mm"`, in micrometres; requests give millimetres. */
+  height_um: { min: 1000, max: 1000000 },
+  /** A PNG's dots per inch. Default 300 with `unit: "mm"`. */
+  dpi: { min: 72, max: 2400 },
   /** PDF417 security level (2^(level+1) error-correction codewords). Default: the level of `error_correction` (L 2, M 3, Q 4, H 5), else 2. */
   pdf417_ec_level: { min: 0, max: 8 },
   /** Aztec error-correction words, in percent of the data, plus 3. Default: the percentage of `error_correction` (L 10, M 23, Q 36, H 50), else 23. */
@@ -89,6 +103,12 @@ export const LIMITS = {
   databar_segments: { min: 2, max: 22 },
   /** Characters of `options.resolver` (GS1 Digital Link). */
   resolver: { min: 1, max: 120 },
+  /** Labels in one sheet PDF. */
+  sheet_labels: { min: 1, max: 10000 },
+  /** Columns of a custom label grid. */
+  sheet_columns: { min: 1, max: 20 },
+  /** Rows of a custom label grid. */
+  sheet_rows: { min: 1, max: 50 },
   /** Native threads one batch may use. */
   max_concurrent: { min: 1, max: 20 },
 } as const;

@@ -26,6 +26,15 @@ export { CSS_COLOURS } from './colours.js';
 export { MEDIA_TYPES, binaryFormat, compressedFile, formatOfFile, resultBytes, type FormatName } from './formats.js';
 export type { BatchCallOptions, CallOptions } from './abort.js';
 export { checkBatch, checkBatchSync, type CheckOptions, type CheckResult } from './check.js';
+export {
+  renderSheet,
+  renderSheetSync,
+  SheetLabel,
+  SheetLabelResult,
+  SheetLayout,
+  SheetRequest,
+  type SheetResult,
+} from './sheet.js';
 
 /** The response for `p`, its native items' results packed in `packed`. */
 function assemble(p: Prepared, packed: Buffer | undefined): BatchResponse {

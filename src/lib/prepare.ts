@@ -92,6 +92,25 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       `a batch holds at most ${maxItems} items (batch_max_items); got ${items.length}`,
     );
   }
+  const { ids, slots, toNative } = prepareItems(items);
+  return {
+    started,
+    ids,
+    slots,
+    nativeCount: toNative.length,
+    // One string crosses napi far cheaper than hundreds of object properties.
+    itemsJson: JSON.stringify(toNative),
+    maxConcurrent: options?.max_concurrent,
+    includeMetadata: options?.include_metadata,
+  };
+}
+
+/** Items as the native side takes them: each one's id, and its position among `toNative` or its validation error. */
+export function prepareItems(items: unknown[]): {
+  ids: string[];
+  slots: (number | string)[];
+  toNative: NativeRequest[];
+} {
   const seen = new Map<string, number>();
   const ids: string[] = [];
   const slots: (number | string)[] = [];
@@ -136,16 +155,7 @@ export function prepare(items: unknown, options: BatchOptions | undefined): Prep
       options: nativeOptions(req.barcode_type, req.options),
     });
   });
-  return {
-    started,
-    ids,
-    slots,
-    nativeCount: toNative.length,
-    // One string crosses napi far cheaper than hundreds of object properties.
-    itemsJson: JSON.stringify(toNative),
-    maxConcurrent: options?.max_concurrent,
-    includeMetadata: options?.include_metadata,
-  };
+  return { ids, slots, toNative };
 }
 
 /** The summary of `total` results of the call `p`. */

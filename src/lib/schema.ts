@@ -14,6 +14,7 @@ import {
   FORMATS,
   LIMITS,
   LINK_SYMBOLS,
+  UNITS,
 } from './facts.js';
 import { PAYLOAD_KINDS, payloadProperties, type PayloadData } from './payloads/index.js';
 
@@ -28,6 +29,7 @@ export {
   LIMITS,
   LINK_SYMBOLS,
   SETTINGS,
+  UNITS,
 } from './facts.js';
 export const MAX_DATA_LENGTH = LIMITS.data_length.max;
 export const MAX_CONCURRENT = LIMITS.max_concurrent.max;
@@ -35,6 +37,8 @@ export const MAX_IMAGE_PX = LIMITS.width.max;
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const range = (limit: { min: number; max: number }) => ({ minimum: limit.min, maximum: limit.max });
+/** A limit the core keeps in micrometres, as the millimetres requests give. */
+const mmRange = (limit: { min: number; max: number }) => ({ minimum: limit.min / 1000, maximum: limit.max / 1000 });
 
 // Requests may write these names in any case (see case.ts); results always use these spellings.
 export const BarcodeType = names(BARCODE_TYPES);
@@ -52,7 +56,11 @@ export const RenderOptions = Type.Object(
       Type.Integer({ ...range(LIMITS.width), description: 'Image width in pixels, quiet zone included.' }),
     ),
     height: Type.Optional(
-      Type.Integer({ ...range(LIMITS.height), description: 'Image height in pixels; defaults from width.' }),
+      Type.Number({
+        minimum: Math.min(LIMITS.height.min, LIMITS.height_um.min / 1000),
+        maximum: Math.max(LIMITS.height.max, LIMITS.height_um.max / 1000),
+        description: `Image height in whole pixels (${LIMITS.height.min} to ${LIMITS.height.max}), default from width; with unit "mm", the bar height of a linear code (the image's height for 2D codes) in millimetres, ${LIMITS.height_um.min / 1000} to ${LIMITS.height_um.max / 1000}.`,
+      }),
     ),
     margin: Type.Optional(
       Type.Integer({
@@ -64,6 +72,31 @@ export const RenderOptions = Type.Object(
       Type.Integer({
         ...range(LIMITS.module_width),
         description: 'Pixels per module, instead of deriving it from width.',
+      }),
+    ),
+    unit: Type.Optional(
+      names(
+        UNITS,
+        `What sizes are given in, ${UNITS[0]} by default. With "mm", x_dim or size and height are millimetres on paper (width and module_width are then refused): PDF, EPS and SVG print at exactly that size; PNG snaps modules to whole dots at dpi. metadata reports x_dim_mm, width_mm, height_mm and, for EAN/UPC, the magnification.`,
+      ),
+    ),
+    x_dim: Type.Optional(
+      Type.Number({
+        ...mmRange(LIMITS.x_dim_um),
+        description: `With unit "mm": the module width (X-dimension) in mm; default 0.33 for linear codes (EAN/UPC at 100%), 0.5 for 2D codes. EAN/UPC and ITF-14 take only the range GS1 specifies (EAN/UPC 80% to 200% of 0.33 mm); the error names it.`,
+      }),
+    ),
+    size: Type.Optional(
+      Type.Number({
+        ...mmRange(LIMITS.size_um),
+        description: 'With unit "mm": the image\'s width in mm, quiet zones included, instead of x_dim.',
+      }),
+    ),
+    dpi: Type.Optional(
+      Type.Integer({
+        ...range(LIMITS.dpi),
+        description:
+          'PNG only: dots per inch, recorded in the PNG (pHYs) and used to report sizes in mm; with unit "mm", the resolution modules snap to (default 300).',
       }),
     ),
     error_correction: Type.Optional(ErrorCorrection),
@@ -202,6 +235,15 @@ export const Metadata = Type.Object({
   ),
   width: Type.Integer(),
   height: Type.Integer(),
+  dpi: Type.Optional(Type.Integer({ description: "The PNG's dots per inch, as recorded in it." })),
+  x_dim_mm: Type.Optional(
+    Type.Number({ description: 'The module width as printed, in mm (snapped to whole dots for PNG).' }),
+  ),
+  width_mm: Type.Optional(Type.Number({ description: "The image's width on paper, in mm." })),
+  height_mm: Type.Optional(Type.Number({ description: "The image's height on paper, in mm." })),
+  magnification: Type.Optional(
+    Type.Number({ description: 'EAN/UPC: x_dim_mm as a fraction of the 0.33 mm nominal (1 is 100%).' }),
+  ),
 });
 
 export const ItemError = Type.Object({

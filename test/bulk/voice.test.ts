@@ -9,7 +9,7 @@ import { get, harness, KEY, parseCsv, poll, unzip, upload, type Harness } from '
 
 let h: Harness;
 const app = () => h.app;
-const FORMS = 'a colour: #RGB, #RRGGBB, #RRGGBBAA or a CSS name such as "red"';
+const FORMS = 'a colour: #RGB, #RRGGBB, #RRGGBBAA, a CSS name such as "red", or cmyk(c,m,y,k) in percent for print';
 
 t.before(async () => {
   h = await harness(t, 'in-process');

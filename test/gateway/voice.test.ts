@@ -9,7 +9,7 @@ import { renderBatchSync, type BarcodeRequest } from '../../src/lib/index.js';
 import { decode } from '../helpers/decode.js';
 import { auth, gateway } from '../helpers/gateway.js';
 
-const FORMS = 'a colour: #RGB, #RRGGBB, #RRGGBBAA or a CSS name such as "red"';
+const FORMS = 'a colour: #RGB, #RRGGBB, #RRGGBBAA, a CSS name such as "red", or cmyk(c,m,y,k) in percent for print';
 const IN_QUERY = ' (in a query string, write # as %23)';
 
 t.test('should word query, body and path errors as the Node API does, under the part name', async (t) => {

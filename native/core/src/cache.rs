@@ -267,6 +267,7 @@ mod tests {
                 eci: None,
                 width: 0,
                 height: 0,
+                print: None,
             },
         })
     }

@@ -5,9 +5,13 @@
 use crate::batch::{BATCH_MAX_ITEMS, CONCURRENCY};
 use crate::cache::{CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, CACHE_TTL_SECONDS};
 use crate::error::{CoreError, CoreResult};
-use crate::options::{Bearer, DmShape, EcLevel, Format, LinkSymbol, IMAGE_PX, MARGIN, MODULE_PX};
+use crate::options::{
+    Bearer, DmShape, EcLevel, Format, LinkSymbol, Unit, DPI, HEIGHT_UM, IMAGE_PX, MARGIN,
+    MODULE_PX, SIZE_UM, X_DIM_UM,
+};
 use crate::packed::{Field, Kind};
 use crate::render::DATA_LENGTH;
+use crate::sheet::{grid, templates, MAX_LABELS};
 use crate::symbology::aztec::AZTEC_EC_PERCENT;
 use crate::symbology::databar_expanded_stacked::DATABAR_SEGMENTS;
 use crate::symbology::digital_link::RESOLVER_LENGTH;
@@ -128,6 +132,26 @@ pub static LIMITS: &[Limit] = &[
         about: "Pixels per module.",
     },
     Limit {
+        name: "x_dim_um",
+        range: X_DIM_UM,
+        about: "`x_dim` (with `unit: \"mm\"`), in micrometres; requests give millimetres. EAN/UPC take 0.264 to 0.660 mm (80% to 200%) and ITF-14 0.495 to 1.016 mm, as GS1 specifies.",
+    },
+    Limit {
+        name: "size_um",
+        range: SIZE_UM,
+        about: "`size` (with `unit: \"mm\"`), in micrometres; requests give millimetres.",
+    },
+    Limit {
+        name: "height_um",
+        range: HEIGHT_UM,
+        about: "`height` with `unit: \"mm\"`, in micrometres; requests give millimetres.",
+    },
+    Limit {
+        name: "dpi",
+        range: DPI,
+        about: "A PNG's dots per inch. Default 300 with `unit: \"mm\"`.",
+    },
+    Limit {
         name: "pdf417_ec_level",
         range: PDF417_EC_LEVEL,
         about: "PDF417 security level (2^(level+1) error-correction codewords). Default: the level of `error_correction` (L 2, M 3, Q 4, H 5), else 2.",
@@ -146,6 +170,21 @@ pub static LIMITS: &[Limit] = &[
         name: "resolver",
         range: RESOLVER_LENGTH,
         about: "Characters of `options.resolver` (GS1 Digital Link).",
+    },
+    Limit {
+        name: "sheet_labels",
+        range: Range::new(1, MAX_LABELS as u64),
+        about: "Labels in one sheet PDF.",
+    },
+    Limit {
+        name: "sheet_columns",
+        range: grid::COLUMNS,
+        about: "Columns of a custom label grid.",
+    },
+    Limit {
+        name: "sheet_rows",
+        range: grid::ROWS,
+        about: "Rows of a custom label grid.",
     },
     Limit {
         name: "max_concurrent",
@@ -213,6 +252,11 @@ pub static CHOICES: &[Choice] = &[
         about: "Every `datamatrix_shape`; the first is the default.",
     },
     Choice {
+        constant: "UNITS",
+        names: Unit::NAMES,
+        about: "Every `unit` sizes are given in; the first is the default.",
+    },
+    Choice {
         constant: "LINK_SYMBOLS",
         names: LinkSymbol::NAMES,
         about: "Every `symbol` a GS1 Digital Link URI is carried in; the first is the default.",
@@ -226,6 +270,11 @@ pub const PACKED_FIELDS: &[&str] = Field::NAMES;
 /// The kinds of a packed item's body, each at its value in the `kind`
 /// field, declared once in `Kind`.
 pub const PACKED_KINDS: &[&str] = Kind::NAMES;
+
+/// Every built-in label sheet template, in the order of `templates::TEMPLATES`.
+pub fn sheet_templates() -> Vec<&'static str> {
+    templates::names()
+}
 
 /// Every `code` a failed item can carry from the core.
 pub const ERROR_CODES: &[&str] = CoreError::CODES;

@@ -184,7 +184,25 @@ pub fn write_metadata(out: &mut Vec<u8>, m: &Metadata) {
     }
     write_u32_field(out, "width", m.width);
     write_u32_field(out, "height", m.height);
+    if let Some(p) = &m.print {
+        if let Some(dpi) = p.dpi {
+            write_u32_field(out, "dpi", dpi);
+        }
+        write_f64_field(out, "x_dim_mm", p.x_dim_mm);
+        write_f64_field(out, "width_mm", p.width_mm);
+        write_f64_field(out, "height_mm", p.height_mm);
+        if let Some(mag) = p.magnification {
+            write_f64_field(out, "magnification", mag);
+        }
+    }
     out.push(b'}');
+}
+
+fn write_f64_field(out: &mut Vec<u8>, name: &str, v: f64) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+    write_f64(out, v);
 }
 
 fn write_u32_field(out: &mut Vec<u8>, name: &str, v: u32) {

@@ -12,6 +12,7 @@ pub mod matrix;
 pub mod options;
 pub mod packed;
 pub mod render;
+pub mod sheet;
 pub mod symbology;
 
 pub use batch::{

@@ -12,6 +12,12 @@ pub const MAX_IMAGE_PX: u32 = 4096;
 pub const MAX_MARGIN: u32 = 64;
 pub const MAX_MODULE_PX: u32 = 100;
 
+/// Print sizes, in micrometres (requests give millimetres).
+pub const X_DIM_UM: Range = Range::new(50, 25_000);
+pub const SIZE_UM: Range = Range::new(1_000, 1_000_000);
+pub const HEIGHT_UM: Range = Range::new(1_000, 1_000_000);
+pub const DPI: Range = Range::new(72, 2400);
+
 /// `width` and `height`.
 pub const IMAGE_PX: Range = Range::new(1, MAX_IMAGE_PX as u64);
 pub const MARGIN: Range = Range::new(0, MAX_MARGIN as u64);
@@ -66,27 +72,25 @@ impl Format {
         }
     }
 
-    /// What the format cannot draw: PostScript has no transparency, so EPS
-    /// takes only opaque colours (or a fully transparent background).
+    /// What the format cannot draw: only PNG has a resolution (`dpi`), and
+    /// PostScript has no transparency, so EPS takes only opaque colours (or
+    /// a fully transparent background).
     pub fn check(self, opts: &RenderOptions) -> CoreResult<()> {
+        if self != Format::Png && opts.dpi.is_some() {
+            return Err(CoreError::option(
+                "options.dpi",
+                "applies to PNG only: PDF, EPS and SVG are vectors, printed at the size given",
+            ));
+        }
         if self != Format::Eps {
             return Ok(());
         }
-        for (field, c, clear_ok) in [
-            ("options.foreground", opts.foreground, false),
-            ("options.background", opts.background, true),
-        ] {
-            if c.a != 255 && !(clear_ok && c.a == 0) {
-                return Err(CoreError::option(
-                    field,
-                    format!(
-                        "EPS has no transparency, so colours must be opaque{}; use format \"pdf\", \"svg\" or \"png\" for translucent colours",
-                        if clear_ok { " (or the background fully transparent)" } else { "" }
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        opts.require_opaque(|background| {
+            format!(
+                "EPS has no transparency, so colours must be opaque{}; use format \"pdf\", \"svg\" or \"png\" for translucent colours",
+                if background { " (or the background fully transparent)" } else { "" }
+            )
+        })
     }
 }
 
@@ -138,6 +142,24 @@ choice!(
     }
 );
 
+choice!(
+    /// What sizes are given in: image pixels, or millimetres on paper
+    /// (`x_dim`, `size`, `height`).
+    Unit, "options.unit", {
+        Px => "px",
+        Mm => "mm",
+    }
+);
+
+/// A print size: the module width (`x_dim`) or the image's width (`size`),
+/// and the bar height of linear codes, in micrometres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PrintSize {
+    pub x_dim: Option<u32>,
+    pub size: Option<u32>,
+    pub height: Option<u32>,
+}
+
 /// A colour in sRGB with alpha; only ever serialised from these numbers, so
 /// nothing a caller sends can reach SVG markup as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,6 +168,10 @@ pub struct Rgba {
     pub g: u8,
     pub b: u8,
     pub a: u8,
+    /// Cyan, magenta, yellow and black in percent, for a colour given as
+    /// `cmyk(...)`: PDF and EPS paint these; SVG and PNG the sRGB above,
+    /// converted naively (no colour profile).
+    pub cmyk: Option<[u8; 4]>,
 }
 
 impl Rgba {
@@ -156,16 +182,59 @@ impl Rgba {
         g: 255,
         b: 255,
         a: 0,
+        cmyk: None,
     };
 
     pub const fn opaque(r: u8, g: u8, b: u8) -> Self {
-        Rgba { r, g, b, a: 255 }
+        Rgba {
+            r,
+            g,
+            b,
+            a: 255,
+            cmyk: None,
+        }
     }
 
-    /// Parses `#RGB`, `#RRGGBB` or `#RRGGBBAA` (and `transparent` where allowed).
+    /// `cmyk(c, m, y, k)` with each part a whole percentage.
+    fn parse_cmyk(s: &str) -> Option<Self> {
+        let inner = s
+            .strip_prefix("cmyk(")
+            .or_else(|| s.strip_prefix("CMYK("))?
+            .strip_suffix(')')?;
+        let mut parts = [0u8; 4];
+        let mut n = 0;
+        for part in inner.split(',') {
+            let v: u8 = part.trim().parse().ok().filter(|v| *v <= 100)?;
+            *parts.get_mut(n)? = v;
+            n += 1;
+        }
+        if n != 4 {
+            return None;
+        }
+        let [c, m, y, k] = parts.map(|v| v as u32);
+        let rgb = |x: u32| ((255 * (100 - x) * (100 - k) + 5000) / 10_000) as u8;
+        Some(Rgba {
+            cmyk: Some(parts),
+            ..Rgba::opaque(rgb(c), rgb(m), rgb(y))
+        })
+    }
+
+    /// Parses `#RGB`, `#RRGGBB`, `#RRGGBBAA` or `cmyk(c,m,y,k)` (and
+    /// `transparent` where allowed).
     pub fn parse(field: &'static str, s: &str, allow_transparent: bool) -> CoreResult<Self> {
         if allow_transparent && s.eq_ignore_ascii_case("transparent") {
             return Ok(Rgba::TRANSPARENT);
+        }
+        if s.len() > 4 && s[..4].eq_ignore_ascii_case("cmyk") {
+            return Rgba::parse_cmyk(s).ok_or_else(|| {
+                CoreError::option(
+                    field,
+                    format!(
+                        "must be cmyk(c, m, y, k) with four whole percentages from 0 to 100, got {:?}",
+                        clip(s)
+                    ),
+                )
+            });
         }
         let bad = || {
             let also = if allow_transparent {
@@ -176,7 +245,7 @@ impl Rgba {
             CoreError::option(
                 field,
                 format!(
-                    "must be a colour like #RGB, #RRGGBB or #RRGGBBAA{also}, got {:?}",
+                    "must be a colour like #RGB, #RRGGBB, #RRGGBBAA or cmyk(0,0,0,100){also}, got {:?}",
                     clip(s)
                 ),
             )
@@ -195,6 +264,7 @@ impl Rgba {
                 g: byte(2),
                 b: byte(4),
                 a: byte(6),
+                cmyk: None,
             }),
             _ => Err(bad()),
         }
@@ -220,6 +290,10 @@ pub struct RawOptions {
     pub symbol: Option<String>,
     pub resolver: Option<String>,
     pub databar_segments: Option<f64>,
+    pub unit: Option<String>,
+    pub x_dim: Option<f64>,
+    pub size: Option<f64>,
+    pub dpi: Option<f64>,
 }
 
 /// Validated options; `None` sizes mean "derive from the symbol".
@@ -253,6 +327,12 @@ pub struct RenderOptions {
     pub resolver: Option<Resolver>,
     /// Segments per row; after `normalise`, set for `databar_expanded_stacked` only.
     pub databar_segments: Option<u32>,
+    /// Sizes on paper, with `unit: "mm"` (`width`, `height` and
+    /// `module_width` are then `None`); `render::print` turns them into pixels.
+    pub print: Option<PrintSize>,
+    /// Dots per inch of a PNG, recorded in it; with `unit: "mm"`, the
+    /// resolution modules snap to (default `print::DEFAULT_DPI`).
+    pub dpi: Option<u32>,
 }
 
 impl Default for RenderOptions {
@@ -274,7 +354,26 @@ impl Default for RenderOptions {
             symbol: None,
             resolver: None,
             databar_segments: None,
+            print: None,
+            dpi: None,
         }
+    }
+}
+
+impl RenderOptions {
+    /// Refuses translucent colours, for output that has no transparency; a
+    /// fully transparent background is allowed (it is not painted). The
+    /// message is `message(is_background)`.
+    pub fn require_opaque(&self, message: impl Fn(bool) -> String) -> CoreResult<()> {
+        for (field, c, background) in [
+            ("options.foreground", self.foreground, false),
+            ("options.background", self.background, true),
+        ] {
+            if c.a != 255 && !(background && c.a == 0) {
+                return Err(CoreError::option(field, message(background)));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -293,9 +392,11 @@ impl RawOptions {
                 ))
             }
         };
+        let print = self.print_size()?;
+        let pixels = print.is_none();
         Ok(RenderOptions {
             width: int("options.width", self.width, IMAGE_PX)?,
-            height: int("options.height", self.height, IMAGE_PX)?,
+            height: int("options.height", self.height.filter(|_| pixels), IMAGE_PX)?,
             margin: int("options.margin", self.margin, MARGIN)?,
             module_width: int("options.module_width", self.module_width, MODULE_PX)?,
             error_correction,
@@ -335,8 +436,73 @@ impl RawOptions {
                 "options.databar_segments",
                 self.databar_segments,
             )?,
+            print,
+            dpi: int("options.dpi", self.dpi, DPI)?,
         })
     }
+
+    /// The sizes in millimetres when `unit` is `"mm"`, refusing pixel sizes
+    /// beside them (and millimetre ones without it).
+    fn print_size(&self) -> CoreResult<Option<PrintSize>> {
+        let unit = self.unit.as_deref().map(Unit::parse).transpose()?;
+        if unit != Some(Unit::Mm) {
+            for (field, v) in [("options.x_dim", self.x_dim), ("options.size", self.size)] {
+                if v.is_some() {
+                    return Err(CoreError::option(
+                        field,
+                        "is in millimetres, so it needs options.unit \"mm\"",
+                    ));
+                }
+            }
+            return Ok(None);
+        }
+        for (field, v, instead) in [
+            ("options.width", self.width, "options.size"),
+            ("options.module_width", self.module_width, "options.x_dim"),
+        ] {
+            if v.is_some() {
+                return Err(CoreError::option(
+                    field,
+                    format!("is in pixels; with options.unit \"mm\" give {instead} in millimetres"),
+                ));
+            }
+        }
+        if self.x_dim.is_some() && self.size.is_some() {
+            return Err(CoreError::option(
+                "options.size",
+                "give options.x_dim (the module width) or options.size (the image's width), not both",
+            ));
+        }
+        Ok(Some(PrintSize {
+            x_dim: micrometres("options.x_dim", self.x_dim, X_DIM_UM)?,
+            size: micrometres("options.size", self.size, SIZE_UM)?,
+            height: micrometres("options.height", self.height, HEIGHT_UM)?,
+        }))
+    }
+}
+
+/// Millimetres as whole micrometres, in `range` (micrometres).
+fn micrometres(field: &'static str, v: Option<f64>, range: Range) -> CoreResult<Option<u32>> {
+    let Some(mm) = v else { return Ok(None) };
+    let um = (mm * 1000.0).round();
+    if um.is_finite() && um >= range.min as f64 && um <= range.max as f64 {
+        return Ok(Some(um as u32));
+    }
+    Err(CoreError::option(
+        field,
+        format!(
+            "must be from {} to {} mm, got {}",
+            mm_text(range.min as u32),
+            mm_text(range.max as u32),
+            crate::facts::js_number(mm)
+        ),
+    ))
+}
+
+/// Micrometres as millimetres, without trailing zeros: 264 is "0.264".
+pub(crate) fn mm_text(um: u32) -> String {
+    let s = format!("{}.{:03}", um / 1000, um % 1000);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn int(field: &'static str, v: Option<f64>, range: Range) -> CoreResult<Option<u32>> {

@@ -2,6 +2,7 @@
 //! async/sync twins that share one `Task`, and the panic boundary: every
 //! export runs in `shield`, since a panic unwinding into Node aborts it.
 mod args;
+mod sheet;
 mod tasks;
 mod types;
 
@@ -204,4 +205,26 @@ pub fn facts() -> Result<NativeFacts> {
 #[napi]
 pub fn panic_probe() -> Result<()> {
     guard::<()>(|| panic!("panic probe")).map_err(|e| CoreErr(e).into())
+}
+
+/// Lays `sheetJson`, `{ layout, labels }` (each label an item of
+/// `renderBatchAsync` plus an optional `caption`), out on label sheets:
+/// resolves with the PDF and each label's place, or rejects with
+/// `CODE: message` for a bad layout, too many labels, or none that renders.
+#[napi(
+    ts_args_type = "sheetJson: string",
+    ts_return_type = "Promise<NativeSheet>"
+)]
+pub fn render_sheet_async(sheet_json: String) -> Result<AsyncTask<sheet::SheetTask>> {
+    Ok(AsyncTask::new(sheet::SheetTask::new(sheet_json)))
+}
+
+/// The synchronous twin of `renderSheetAsync`, sharing its task.
+#[napi(ts_args_type = "sheetJson: string")]
+pub fn render_sheet_sync(env: &Env, sheet_json: String) -> Result<sheet::NativeSheet> {
+    shield(|| {
+        let mut task = sheet::SheetTask::new(sheet_json);
+        let out = task.compute()?;
+        task.resolve(env, out)
+    })
 }

@@ -75,6 +75,18 @@ pub struct RenderOptions {
     /// an even number from 2 to 22. Default 4. Ignored by other types.
     #[napi(js_name = "databar_segments")]
     pub databar_segments: Option<f64>,
+    /// What sizes are in: `px` (default) or `mm`, where `x_dim`, `size` and
+    /// `height` are millimetres on paper and `width`/`module_width` are refused.
+    pub unit: Option<String>,
+    /// With `unit: "mm"`: the module width (X-dimension). Default 0.33 mm
+    /// for linear codes (EAN/UPC at 100%), 0.5 mm for 2-D codes.
+    #[napi(js_name = "x_dim")]
+    pub x_dim: Option<f64>,
+    /// With `unit: "mm"`: the image's width, quiet zones included, instead of `x_dim`.
+    pub size: Option<f64>,
+    /// PNG only: dots per inch, recorded in the PNG (`pHYs`); with
+    /// `unit: "mm"` modules snap to whole dots at it. Default 300 in mm.
+    pub dpi: Option<f64>,
 }
 
 /// One item. A batch crosses the boundary as a JSON array of these: one
@@ -115,6 +127,10 @@ impl From<NativeRequest> for Request {
                 symbol: o.symbol,
                 resolver: o.resolver,
                 databar_segments: o.databar_segments,
+                unit: o.unit,
+                x_dim: o.x_dim,
+                size: o.size,
+                dpi: o.dpi,
             },
         }
     }
@@ -268,6 +284,9 @@ pub struct NativeFacts {
     pub packed_kinds: Vec<String>,
     pub limits: Vec<NativeLimit>,
     pub settings: Vec<NativeSetting>,
+    /// The built-in label sheet templates (`renderSheetAsync`).
+    #[napi(js_name = "sheet_templates")]
+    pub sheet_templates: Vec<String>,
 }
 
 impl NativeFacts {
@@ -290,6 +309,7 @@ impl NativeFacts {
             packed_fields: strings(facts::PACKED_FIELDS),
             packed_kinds: strings(facts::PACKED_KINDS),
             limits: facts::LIMITS.iter().map(NativeLimit::from).collect(),
+            sheet_templates: strings(&facts::sheet_templates()),
             settings: facts::SETTINGS.iter().map(NativeSetting::from).collect(),
         }
     }

@@ -190,6 +190,31 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     },
   );
 
+  app.get(
+    '/jobs/:id/labels',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: "A completed job's label sheets (options.sheet as an object): one PDF, labels in row order.",
+        params: JobParams,
+        response: {
+          200: {
+            description: 'labels.pdf',
+            content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) } },
+          },
+          ...errorResponses(401, 404, 409, 429, 500, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const pdf = await service.labels(ownerOf(request), request.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="job-${request.params.id}-labels.pdf"`)
+        .send(pdf as never); // a stream: the schema describes its bytes
+    },
+  );
+
   app.post(
     '/jobs/:id/cancel',
     {

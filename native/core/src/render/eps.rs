@@ -1,6 +1,5 @@
 //! EPS (PostScript level 2): the same shapes as the PDF, the modules as
 //! `rectfill`s and the text in Helvetica, centred by PostScript itself.
-use super::pdf::PT_PER_PX;
 use super::shapes::shapes;
 use super::svg::push_decimal;
 use super::Layout;
@@ -9,10 +8,8 @@ use crate::symbology::Encoded;
 
 pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     let s = shapes(enc, lay);
-    let (w, h) = (
-        lay.width as f64 * PT_PER_PX as f64,
-        lay.height as f64 * PT_PER_PX as f64,
-    );
+    let pt = lay.pt_per_px();
+    let (w, h) = (lay.width as f64 * pt, lay.height as f64 * pt);
     let mut out = String::with_capacity(512 + s.rects.len() * 16);
     out.push_str("%!PS-Adobe-3.0 EPSF-3.0\n%%Creator: batchcode\n%%BoundingBox: 0 0 ");
     out.push_str(&format!(
@@ -28,9 +25,8 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     out.push_str("save\n/r /rectfill load def\n0 ");
     push_decimal(&mut out, h);
     out.push_str(" translate ");
-    push_decimal(&mut out, PT_PER_PX as f64);
-    out.push(' ');
-    push_decimal(&mut out, -PT_PER_PX as f64);
+    // Six places: at a print size one pixel can be a hundredth of a point.
+    out.push_str(&format!("{pt:.6} {:.6}", -pt));
     out.push_str(" scale\n");
     if opts.background.a != 0 {
         push_colour(&mut out, opts.background);
@@ -74,6 +70,14 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
 /// Opaque colours only: PostScript has no transparency, which is why
 /// `Format::check` refuses partial opacity for EPS.
 fn push_colour(out: &mut String, c: Rgba) {
+    if let Some(cmyk) = c.cmyk {
+        for v in cmyk {
+            push_decimal(out, v as f64 / 100.0);
+            out.push(' ');
+        }
+        out.push_str("setcmykcolor\n");
+        return;
+    }
     for v in [c.r, c.g, c.b] {
         push_decimal(out, v as f64 / 255.0);
         out.push(' ');

@@ -223,5 +223,6 @@ pub fn layout(sym: &Symbol, lin: &Linear, opts: &RenderOptions) -> CoreResult<La
             true => text_h_at(size).min(bar_px / 2),
             false => 0,
         },
+        print: None,
     })
 }

@@ -2,11 +2,12 @@
 mod eps;
 pub mod font;
 pub(crate) mod linear;
-mod pdf;
+pub(crate) mod pdf;
 mod png;
-mod shapes;
+pub mod print;
+pub(crate) mod shapes;
 mod svg;
-mod zlib;
+pub(crate) mod zlib;
 
 use crate::error::{thousands, CoreError, CoreResult};
 use crate::facts::Range;
@@ -57,7 +58,7 @@ pub enum Body {
     Bytes(Vec<u8>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     pub barcode_type: &'static str,
     /// The symbology's usual name, e.g. "EAN-13".
@@ -86,9 +87,11 @@ pub struct Metadata {
     pub databar_segments: Option<u32>,
     pub width: u32,
     pub height: u32,
+    /// The size on paper, for a print size or a PNG's dpi.
+    pub print: Option<print::PrintMeta>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     pub format: Format,
     pub body: Body,
@@ -126,9 +129,17 @@ pub struct Layout {
     pub guard_px: u32,
     /// Pixels below `y0` where an add-on's bars start, under its digits.
     pub addon_top: u32,
+    /// How the pixels map to paper, for a print size or a PNG's dpi.
+    pub print: Option<print::Print>,
 }
 
 impl Layout {
+    /// PDF and EPS points per image pixel: the print scale, else a CSS
+    /// pixel (1/96 in), as browsers print SVG.
+    pub fn pt_per_px(&self) -> f64 {
+        self.print.map_or(0.75, |p| p.pt_per_px())
+    }
+
     /// Where a part of a linear symbol's bars starts and ends, in pixels below `y0`.
     pub fn extent(&self, part: linear::Part) -> (u32, u32) {
         match part {
@@ -311,6 +322,7 @@ fn layout_2d(sym: &Symbol, opts: &RenderOptions) -> CoreResult<Layout> {
         bearers: None,
         guard_px: 0,
         addon_top: 0,
+        print: None,
     })
 }
 
@@ -337,9 +349,29 @@ pub(crate) fn parse_request(
 /// same error comes back (options, data, capacity, image size) at a
 /// fraction of the cost. Not cached.
 pub fn check(req: &Request) -> CoreResult<()> {
+    let (symbology, format, opts) = parse_request(req)?;
+    prepare(symbology, &req.data, format, &opts).map(|_| ())
+}
+
+/// A request as vector shapes, as a PDF would draw them: for label sheets.
+pub(crate) fn vector(req: &Request) -> CoreResult<(shapes::Shapes, Layout, RenderOptions)> {
     let (symbology, _format, opts) = parse_request(req)?;
-    let enc = (symbology.encode)(&req.data, &opts)?;
-    layout(&enc, &opts).map(|_| ())
+    let (enc, lay, opts) = prepare(symbology, &req.data, Format::Pdf, &opts)?;
+    Ok((shapes::shapes(&enc, &lay), lay, opts))
+}
+
+/// Encodes and lays out: the symbol, where it lands, and the options in pixels.
+fn prepare(
+    symbology: &'static Symbology,
+    data: &str,
+    format: Format,
+    opts: &RenderOptions,
+) -> CoreResult<(Encoded, Layout, RenderOptions)> {
+    let enc = (symbology.encode)(data, opts)?;
+    let (px, scale) = print::resolve(symbology, &enc, opts, format)?;
+    let mut lay = layout(&enc, &px)?;
+    lay.print = scale;
+    Ok((enc, lay, px))
 }
 
 pub(crate) fn render_parsed(
@@ -348,8 +380,8 @@ pub(crate) fn render_parsed(
     format: Format,
     opts: &RenderOptions,
 ) -> CoreResult<Rendered> {
-    let enc = (symbology.encode)(data, opts)?;
-    let lay = layout(&enc, opts)?;
+    let (enc, lay, opts) = prepare(symbology, data, format, opts)?;
+    let opts = &opts;
     let body = match format {
         Format::Svg => Body::Svg(svg::draw(&enc, &lay, opts)),
         Format::Png => Body::Bytes(png::draw(&enc, &lay, opts)),
@@ -379,6 +411,7 @@ pub(crate) fn render_parsed(
             databar_segments: opts.databar_segments,
             width: lay.width,
             height: lay.height,
+            print: print::meta(symbology, &lay),
         },
     })
 }

@@ -8,9 +8,6 @@ use crate::options::{RenderOptions, Rgba};
 use crate::symbology::Encoded;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
-/// Points per image pixel: a CSS pixel (1/96 in), as browsers print SVG.
-pub const PT_PER_PX: f32 = 0.75;
-
 /// Helvetica's advance widths (per 1000 em) for ASCII 32 to 126 in
 /// WinAnsiEncoding, from Adobe's Helvetica AFM, to centre text runs.
 #[rustfmt::skip]
@@ -23,11 +20,13 @@ const HELVETICA: [u16; 95] = [
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 ];
 
-/// The width of `text` in Helvetica at 1 unit per em.
-fn helvetica_width(text: &str) -> f64 {
-    text.bytes()
-        .map(|b| match b {
+/// The width of `text` (WinAnsi bytes) in Helvetica at 1 unit per em;
+/// bytes past ASCII count as a digit's width.
+pub(crate) fn helvetica_width(text: &[u8]) -> f64 {
+    text.iter()
+        .map(|&b| match b {
             32..=126 => HELVETICA[(b - 32) as usize],
+            127.. => HELVETICA[(b'0' - 32) as usize],
             _ => HELVETICA[0],
         } as f64)
         .sum::<f64>()
@@ -46,7 +45,8 @@ const ALPHA: [(Ref, Name); 2] = [(Ref::new(6), Name(b"A0")), (Ref::new(7), Name(
 
 pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     let s = shapes(enc, lay);
-    let (w, h) = (lay.width as f32 * PT_PER_PX, lay.height as f32 * PT_PER_PX);
+    let pt = lay.pt_per_px() as f32;
+    let (w, h) = (lay.width as f32 * pt, lay.height as f32 * pt);
     let paints = [opts.background, opts.foreground];
     let content = zlib(&content(&s, lay, paints).finish());
 
@@ -89,28 +89,54 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
 
 /// The page's drawing, in image pixels with y down (one transform maps them
 /// to points), so it reads like the SVG.
-fn content(s: &Shapes, lay: &Layout, [bg, fg]: [Rgba; 2]) -> Content {
+fn content(s: &Shapes, lay: &Layout, paints: [Rgba; 2]) -> Content {
     let mut c = Content::new();
-    let h = lay.height as f32 * PT_PER_PX;
-    c.transform([PT_PER_PX, 0.0, 0.0, -PT_PER_PX, 0.0, h]);
+    let pt = lay.pt_per_px() as f32;
+    c.transform([pt, 0.0, 0.0, -pt, 0.0, lay.height as f32 * pt]);
+    draw_shapes(&mut c, s, lay, paints, FONT_NAME);
+    c
+}
+
+/// Sets a fill colour: DeviceCMYK for a `cmyk()` colour, else DeviceRGB.
+pub(crate) fn set_fill(c: &mut Content, colour: Rgba) {
+    match colour.cmyk {
+        Some([cy, m, y, k]) => {
+            let v = |x: u8| x as f32 / 100.0;
+            c.set_fill_cmyk(v(cy), v(m), v(y), v(k));
+        }
+        None => {
+            let v = |x: u8| x as f32 / 255.0;
+            c.set_fill_rgb(v(colour.r), v(colour.g), v(colour.b));
+        }
+    }
+}
+
+/// The background and shapes in image pixels, y down, with Helvetica as
+/// `font`; translucent colours use the graphics states `ALPHA` names.
+pub(crate) fn draw_shapes(
+    c: &mut Content,
+    s: &Shapes,
+    lay: &Layout,
+    [bg, fg]: [Rgba; 2],
+    font: Name,
+) {
     let paint = |c: &mut Content, colour: Rgba, alpha: Name| {
         if colour.a != 255 {
             c.set_parameters(alpha);
         }
-        let v = |x: u8| x as f32 / 255.0;
-        c.set_fill_rgb(v(colour.r), v(colour.g), v(colour.b));
+        set_fill(c, colour);
     };
     if bg.a != 0 {
         c.save_state();
-        paint(&mut c, bg, ALPHA[0].1);
+        paint(c, bg, ALPHA[0].1);
         c.rect(0.0, 0.0, lay.width as f32, lay.height as f32);
         c.fill_nonzero();
         c.restore_state();
     }
     if fg.a == 0 {
-        return c;
+        return;
     }
-    paint(&mut c, fg, ALPHA[1].1);
+    paint(c, fg, ALPHA[1].1);
     for r in &s.rects {
         c.rect(r.x as f32, r.y as f32, r.w as f32, r.h as f32);
     }
@@ -118,13 +144,12 @@ fn content(s: &Shapes, lay: &Layout, [bg, fg]: [Rgba; 2]) -> Content {
         c.fill_nonzero();
     }
     for t in &s.texts {
-        let x = t.center - helvetica_width(&t.text) * t.size / 2.0;
+        let x = t.center - helvetica_width(t.text.as_bytes()) * t.size / 2.0;
         c.begin_text();
-        c.set_font(FONT_NAME, t.size as f32);
+        c.set_font(font, t.size as f32);
         // Flipped back, or the glyphs would stand on their heads.
         c.set_text_matrix([1.0, 0.0, 0.0, -1.0, x as f32, t.baseline as f32]);
         c.show(Str(t.text.as_bytes()));
         c.end_text();
     }
-    c
 }

@@ -108,6 +108,14 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> Vec<u8> {
     if bg.a != 255 || fg.a != 255 {
         chunk(&mut png, b"tRNS", &[bg.a, fg.a]);
     }
+    if let Some(dpi) = lay.print.and_then(|p| p.dpi) {
+        // pHYs counts pixels per metre; unit 1 is the metre.
+        let per_metre = (dpi as f64 / 0.0254).round() as u32;
+        let mut phys = [1u8; 9];
+        phys[0..4].copy_from_slice(&per_metre.to_be_bytes());
+        phys[4..8].copy_from_slice(&per_metre.to_be_bytes());
+        chunk(&mut png, b"pHYs", &phys);
+    }
     chunk(&mut png, b"IDAT", &idat);
     chunk(&mut png, b"IEND", &[]);
     png

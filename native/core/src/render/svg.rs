@@ -15,9 +15,22 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
     let vx = -(lay.x0 as f64) / unit;
     let vy = -(lay.y0 as f64) / unit;
     out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-    out.push_str(num.format(lay.width));
-    out.push_str("\" height=\"");
-    out.push_str(num.format(lay.height));
+    match lay.print.filter(|p| p.mm) {
+        // Four places: a micrometre's tenth, well inside any printer's dot.
+        Some(p) => {
+            let mm = |px: u32| px as f64 * p.um_per_px / 1000.0;
+            out.push_str(&format!(
+                "{:.4}mm\" height=\"{:.4}mm",
+                mm(lay.width),
+                mm(lay.height)
+            ));
+        }
+        None => {
+            out.push_str(num.format(lay.width));
+            out.push_str("\" height=\"");
+            out.push_str(num.format(lay.height));
+        }
+    }
     out.push_str("\" viewBox=\"");
     push_decimal(&mut out, vx);
     out.push(' ');

@@ -62,6 +62,15 @@ pub struct AddOn {
 
 /// Blank modules between the symbol and its add-on. GS1 allows 7 to 12;
 /// ZXing finds no add-on past about 10, so 9, as Zint does.
+/// EAN/UPC module widths: 80% to 200% of 0.330 mm (GS1 General
+/// Specifications 5.2.1.3, and its symbol specification table 1).
+pub const X_DIM: super::XDim = super::XDim {
+    min: 264,
+    max: 660,
+    nominal: Some(330),
+    spec: Some("GS1"),
+};
+
 pub const ADDON_GAP: usize = 9;
 /// The quiet zone right of an add-on (GS1: at least 5X).
 const ADDON_QUIET: u32 = 5;

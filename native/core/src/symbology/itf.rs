@@ -5,6 +5,15 @@ use super::Encoded;
 use crate::error::{CoreError, CoreResult};
 use crate::options::RenderOptions;
 
+/// ITF-14 module widths on cartons: 0.495 mm to 1.016 mm (GS1 General
+/// Specifications, symbol specification table 2 and 5.3.3.3).
+pub const ITF14_X_DIM: super::XDim = super::XDim {
+    min: 495,
+    max: 1016,
+    nominal: None,
+    spec: Some("GS1"),
+};
+
 /// Five elements per digit, bit set = wide, first element most significant.
 const DIGITS: [u8; 10] = [
     0b00110, 0b10001, 0b01001, 0b11000, 0b00101, 0b10100, 0b01100, 0b00011, 0b10010, 0b01010,

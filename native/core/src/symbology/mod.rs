@@ -20,7 +20,7 @@ pub mod qr;
 
 use crate::error::{CoreError, CoreResult};
 use crate::matrix::BitMatrix;
-use crate::options::{Bearer, DmShape, EcLevel, LinkSymbol, RenderOptions};
+use crate::options::{Bearer, DmShape, EcLevel, LinkSymbol, RenderOptions, X_DIM_UM};
 
 /// A symbol before rendering: its modules and what callers may want to know.
 #[derive(Debug)]
@@ -82,6 +82,27 @@ pub enum Ec {
     None,
 }
 
+/// The module widths (X-dimensions) a symbology may be printed at, in
+/// micrometres, and the one it calls 100% where it has one (EAN/UPC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XDim {
+    pub min: u32,
+    pub max: u32,
+    pub nominal: Option<u32>,
+    /// Where the spec names a range, who: messages cite it.
+    pub spec: Option<&'static str>,
+}
+
+impl XDim {
+    /// Any module width the renderer can draw.
+    pub const ANY: XDim = XDim {
+        min: X_DIM_UM.min as u32,
+        max: X_DIM_UM.max as u32,
+        nominal: None,
+        spec: None,
+    };
+}
+
 pub struct Symbology {
     /// The `barcode_type` value.
     pub name: &'static str,
@@ -102,6 +123,8 @@ pub struct Symbology {
     /// one symbology that stacks them (DataBar Expanded Stacked); `None`
     /// ignores the option.
     pub segments: Option<u32>,
+    /// The module widths it may be printed at (`unit: "mm"`).
+    pub x_dim: XDim,
 }
 
 /// What an entry of the table has unless it says otherwise.
@@ -115,6 +138,7 @@ const BASE: Symbology = Symbology {
     shape: false,
     link: false,
     segments: None,
+    x_dim: XDim::ANY,
 };
 
 impl Symbology {
@@ -247,12 +271,14 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         label: "EAN-13",
         encode: ean_upc::encode_ean13,
         addon: true,
+        x_dim: ean_upc::X_DIM,
         ..BASE
     },
     Symbology {
         name: "ean8",
         label: "EAN-8",
         encode: ean_upc::encode_ean8,
+        x_dim: ean_upc::X_DIM,
         ..BASE
     },
     Symbology {
@@ -260,6 +286,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         label: "UPC-A",
         encode: ean_upc::encode_upca,
         addon: true,
+        x_dim: ean_upc::X_DIM,
         ..BASE
     },
     Symbology {
@@ -267,6 +294,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         label: "UPC-E",
         encode: ean_upc::encode_upce,
         addon: true,
+        x_dim: ean_upc::X_DIM,
         ..BASE
     },
     Symbology {
@@ -293,6 +321,7 @@ pub static SYMBOLOGIES: &[Symbology] = &[
         encode: itf::encode_itf14,
         // GS1 specifies the frame; top and bottom bars where a frame cannot be printed.
         bearer: Some(Bearer::Frame),
+        x_dim: itf::ITF14_X_DIM,
         ..BASE
     },
     Symbology {
