@@ -81,7 +81,8 @@ t.test('should refuse each option one past its bound in the schema and in the co
           success: false,
           error: {
             code: 'INVALID_REQUEST',
-            message: `options.${name} must be a whole number from ${min} to ${max}; got ${value}`,
+            // height is a decimal in the schema: millimetres with unit "mm"; the core wants whole pixels.
+            message: `options.${name} must be ${name === 'height' ? 'a number' : 'a whole number'} from ${min} to ${max}; got ${value}`,
           },
         });
         t.match(rust, {

@@ -9,14 +9,24 @@ const NUMERIC_OPTIONS = Object.entries(BarcodeQuery.properties)
   .map(([name]) => name);
 /** A long value is echoed cut short. */
 const shown = (value: string) => (value.length > 40 ? `${value.slice(0, 40)}…` : value);
-/** What each field accepts, as the messages say it. */
+type NumberSchema = { type?: string; minimum?: number; maximum?: number; multipleOf?: number };
+const querySchema = (name: string) => (BarcodeQuery.properties as Record<string, NumberSchema | undefined>)[name];
+/** What each field accepts, as the messages say it: the query schema's bounds (millimetres are decimals). */
 const RANGES: Record<string, string> = {
   ...Object.fromEntries(Object.entries(LIMITS).map(([name, { min, max }]) => [name, `from ${min} to ${max}`])),
+  ...Object.fromEntries(
+    NUMERIC_OPTIONS.map((name) => [name, `from ${querySchema(name)?.minimum} to ${querySchema(name)?.maximum}`]),
+  ),
   page: 'from 1 to 1000000',
   limit: 'from 1 to 100',
 };
-/** How each field's kind of number is worded: a multiple of 2 is "an even whole number". */
-const kind = (field: string) => (field === 'databar_segments' ? 'an even whole number' : 'a whole number');
+/** How each field's kind of number is worded: a multiple of 2 is "an even whole number", a decimal "a number". */
+const kind = (field: string) =>
+  querySchema(field)?.type === 'number'
+    ? 'a number'
+    : querySchema(field)?.multipleOf === 2
+      ? 'an even whole number'
+      : 'a whole number';
 const NOT_DECIMAL = ['Infinity', '-Infinity', '1e400', '0x20', '1e1', ' 12', '+5', '1'.padEnd(400, '0')];
 
 t.test('should answer 400 naming the field for a number that is not finite plain decimal', async (t) => {
@@ -30,7 +40,18 @@ t.test('should answer 400 naming the field for a number that is not finite plain
   ];
   t.same(
     NUMERIC_OPTIONS.sort(),
-    ['aztec_ec_percent', 'databar_segments', 'height', 'margin', 'module_width', 'pdf417_ec_level', 'width'],
+    [
+      'aztec_ec_percent',
+      'databar_segments',
+      'dpi',
+      'height',
+      'margin',
+      'module_width',
+      'pdf417_ec_level',
+      'size',
+      'width',
+      'x_dim',
+    ],
     'every numeric render option',
   );
   for (const route of routes) {
@@ -47,7 +68,10 @@ t.test('should answer 400 naming the field for a number that is not finite plain
     }
     const nan = await app.inject({ url: route('NaN'), headers: auth });
     t.equal(nan.statusCode, 400, route('NaN'));
-    t.match(nan.json().message, /^querystring\.\w+ must be (a|an even) whole number from \d+ to \d+; got "NaN"$/);
+    t.match(
+      nan.json().message,
+      /^querystring\.\w+ must be (a whole number|an even whole number|a number) from [\d.]+ to \d+; got "NaN"$/,
+    );
   }
   const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
   t.same(errors, [], 'no error-level log line');
