@@ -6,14 +6,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { canonicalCase } from './case.js';
+import { canonicalCase, names } from './case.js';
 import { BatchcodeError } from './errors.js';
 import { LIMITS, SHEET_TEMPLATES } from './facts.js';
 import { typeboxMessage } from './messages.js';
 import { native } from './native.js';
 import { invalidResult, prepareItems } from './prepare.js';
 import { BarcodeRequest, ItemError } from './schema.js';
-import { names } from './case.js';
 
 const MAX_CAPTION = 500;
 const mm = (description: string) => Type.Number({ description: `${description}, in mm.` });

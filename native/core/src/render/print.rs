@@ -23,10 +23,9 @@ const UM_PER_INCH: f64 = 25_400.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Print {
     pub um_per_px: f64,
-    /// The PNG's resolution; `None` for vector output at an exact size.
+    /// The PNG's resolution; `None` for vector output at an exact size
+    /// (only a PNG takes `dpi`, so a vector's print scale comes from `unit: "mm"`).
     pub dpi: Option<u32>,
-    /// Whether the caller sized the image in millimetres (SVG then says mm).
-    pub mm: bool,
 }
 
 impl Print {
@@ -47,7 +46,6 @@ pub fn resolve(
         let print = opts.dpi.map(|dpi| Print {
             um_per_px: UM_PER_INCH / dpi as f64,
             dpi: Some(dpi),
-            mm: false,
         });
         return Ok((*opts, print));
     };
@@ -126,14 +124,7 @@ pub fn resolve(
         };
         px.height = Some(bars + extra);
     }
-    Ok((
-        px,
-        Some(Print {
-            um_per_px,
-            dpi,
-            mm: true,
-        }),
-    ))
+    Ok((px, Some(Print { um_per_px, dpi })))
 }
 
 /// Whole dots per module nearest `x`, moved by one where that keeps it in range.
@@ -205,11 +196,12 @@ pub struct PrintMeta {
 
 pub fn meta(symbology: &Symbology, lay: &Layout) -> Option<PrintMeta> {
     let p = lay.print?;
+    // Millimetres to four places: a tenth of a micrometre.
     let mm = |px: u32| (px as f64 * p.um_per_px / 1000.0 * 10_000.0).round() / 10_000.0;
     let x = lay.scale as f64 * p.um_per_px;
     Some(PrintMeta {
         dpi: p.dpi,
-        x_dim_mm: (x / 1000.0 * 10_000.0).round() / 10_000.0,
+        x_dim_mm: mm(lay.scale),
         width_mm: mm(lay.width),
         height_mm: mm(lay.height),
         magnification: symbology

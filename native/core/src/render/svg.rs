@@ -15,7 +15,8 @@ pub fn draw(enc: &Encoded, lay: &Layout, opts: &RenderOptions) -> String {
     let vx = -(lay.x0 as f64) / unit;
     let vy = -(lay.y0 as f64) / unit;
     out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-    match lay.print.filter(|p| p.mm) {
+    // SVG takes no dpi, so a print scale means `unit: "mm"`.
+    match lay.print {
         // Four places: a micrometre's tenth, well inside any printer's dot.
         Some(p) => {
             let mm = |px: u32| px as f64 * p.um_per_px / 1000.0;
