@@ -114,6 +114,30 @@ export default defineConfig(
     ),
   },
   {
+    // The web app runs in the browser: of the rest of src it takes types alone (erased by esbuild), and the
+    // generated facts; the schemas come through the build's batchcode:schema module.
+    files: ['src/web/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!lib/facts$)(lib|bulk|codes|infra|gateway|cli|bin)(/|$)',
+              allowTypeImports: true,
+              message: 'src/web runs in the browser: it imports only types from the rest of src, and ../lib/facts.',
+            },
+            {
+              regex: '^(?!\\.|preact(/|$)|batchcode:schema$)',
+              message: 'src/web bundles only its own files, preact, and the batchcode:schema module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/bin/**'],
     rules: restrict({
       regex: '^\\./',

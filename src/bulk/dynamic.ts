@@ -27,3 +27,19 @@ export interface LinkMaker {
   owner: string;
   jobId: string;
 }
+
+/**
+ * The same checks, without making anything: a check of an upload (POST
+ * /api/bulk/check) reads rows as a dynamic job would, and the slugs it shows
+ * are not kept.
+ */
+export function dryRun(codes: DynamicCodes): DynamicCodes {
+  return {
+    destinationProblem: (url) => codes.destinationProblem(url),
+    maxTitleLength: codes.maxTitleLength,
+    newSlug: () => codes.newSlug(),
+    shortUrl: (slug) => codes.shortUrl(slug),
+    createForJob: async (_owner, _jobId, made) => made.map((c) => ({ id: '', slug: c.slug })),
+    removeForJob: async () => undefined,
+  };
+}

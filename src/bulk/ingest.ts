@@ -330,6 +330,25 @@ export async function ingestFile(
   }
 }
 
+/**
+ * Reads and checks an upload as `ingestFile` does but writes nothing: what a
+ * job of it would be (the counts, the invalid rows) and its first `keep` rows.
+ */
+export async function previewFile(
+  path: string,
+  defaults: Defaults,
+  opts: CheckOptions & { maxUploadBytes: number },
+  given: InputChoices,
+  keep: number,
+): Promise<Ingested & { rows: InputRow[] }> {
+  const { source, info } = await openInput(path, given, opts.maxUploadBytes * XLSX_INFLATE_RATIO);
+  const rows: InputRow[] = [];
+  const sink: RowSink = async (chunk) => {
+    rows.push(...chunk.slice(0, Math.max(0, keep - rows.length)));
+  };
+  return { ...(await checkRecords(source, info, defaults, sink, opts)), rows };
+}
+
 const DIRECT_FIELDS = Object.keys(DirectItem.properties) as (keyof DirectItem)[];
 
 /** Writes the items of a direct request into `outPath`. */

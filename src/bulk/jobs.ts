@@ -58,14 +58,19 @@ function jobView(r: JobRecord): JobView {
   return v;
 }
 
-/** A job's status; a job waiting for a worker when none is live says so. */
-export async function getJob(deps: BulkDeps, owner: string, id: string): Promise<JobView> {
-  const v = jobView(await ownJob(deps, owner, id));
+/** What GET /api/jobs/:id answers for a record: a job waiting for a worker when none is live says so. */
+export async function statusView(deps: BulkDeps, rec: JobRecord): Promise<JobView> {
+  const v = jobView(rec);
   if (ACTIVE.includes(v.status)) {
     const presence = await deps.queue.workers();
     if (presence.live === 0) v.warning = noWorkerWarning(presence);
   }
   return v;
+}
+
+/** A job's status; a job waiting for a worker when none is live says so. */
+export async function getJob(deps: BulkDeps, owner: string, id: string): Promise<JobView> {
+  return statusView(deps, await ownJob(deps, owner, id));
 }
 
 export async function listJobs({ store }: BulkDeps, owner: string, q: ListQuery): Promise<JobList> {
@@ -107,11 +112,15 @@ export async function cancelJob(deps: BulkDeps, owner: string, id: string): Prom
   return jobView((await store.get(rec.job_id)) ?? { ...rec, ...patch });
 }
 
-/** Cancels the job if it is still active, then forgets it and removes its files. */
+/**
+ * Forgets the job and removes its files. A job still queued leaves the queue; a running one
+ * stops before its next batch, as on a cancel (the store takes no progress for a job it no
+ * longer has). It is not marked cancelled first: one watching it (events.ts) is told it was
+ * deleted, not that it ended.
+ */
 export async function removeJob(deps: BulkDeps, owner: string, id: string): Promise<void> {
   const { config, store, queue } = deps;
   const rec = await ownJob(deps, owner, id);
-  await store.transition(rec.job_id, ACTIVE, cancelled());
   await queue.discard(rec.job_id);
   await store.remove(rec.job_id);
   await rm(jobDir(config.dataDir, rec.job_id), { recursive: true, force: true });

@@ -5,8 +5,15 @@
  * Status changes and counter updates are Lua scripts, so a cancel or delete
  * from the gateway is never overwritten by a worker's progress, and a job is
  * always in exactly the status set its hash names.
+ *
+ * Every change of a job (progress, transition, removal) is also PUBLISHed,
+ * by the same script or transaction, on the job's own channel: a gateway
+ * watching the job (live progress) learns of it whichever process made it.
+ * The store subscribes on one connection of its own, opened the first time a
+ * job is watched (a connection in subscribe mode can send nothing else).
  */
 import type { Redis } from 'ioredis';
+import { EVENTS_CONNECTION, RedisUnavailableError } from '../infra/redis.js';
 import type { JobErrorCode } from './failure.js';
 import { JOB_STATUSES, type JobStatus } from './schema.js';
 import {
@@ -14,6 +21,7 @@ import {
   type JobPage,
   type JobRecord,
   type JobStore,
+  type JobWatcher,
   type OwnerTotals,
   type PageQuery,
   type Progress,
@@ -27,24 +35,29 @@ const statusKey = (owner: string, status: JobStatus) => `${PREFIX}owner-status:$
 /** The owner's status sets, in the order of JOB_STATUSES (the scripts rely on it). */
 const statusKeys = (owner: string) => JOB_STATUSES.map((s) => statusKey(owner, s));
 const ALL = `${PREFIX}jobs`;
+/** The channel a job's changes are published on; the message is what changed (progress, transition, removed). */
+export const eventsChannel = (id: string) => `${PREFIX}events:${id}`;
 /** Records read per round trip when summing an owner's counters. */
 const SCAN_CHUNK = 500;
 
 /**
- * KEYS[1] job hash; ARGV: field, value, field, value... Only while the job is
- * queued or processing: once cancelled, its counts stay those the cancel answered.
+ * KEYS[1] job hash; ARGV[1] the job's events channel, then field, value, field,
+ * value... Only while the job is queued or processing: once cancelled, its
+ * counts stay those the cancel answered.
  */
 const PROGRESS = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if s ~= 'queued' and s ~= 'processing' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PUBLISH', ARGV[1], 'progress')
 return 1`;
 
 /**
  * KEYS[1] job hash, KEYS[2] the owner's set, KEYS[3..] the owner's status
  * sets in the order of ARGV[3]. ARGV[1] job id, ARGV[2] JSON list of the
- * statuses allowed now, ARGV[3] JSON list of every status, then field, value
- * pairs (one of them the new status). Moves the job between status sets.
+ * statuses allowed now, ARGV[3] JSON list of every status, ARGV[4] the job's
+ * events channel, then field, value pairs (one of them the new status). Moves
+ * the job between status sets.
  */
 const TRANSITION = `
 local s = redis.call('HGET', KEYS[1], 'status')
@@ -54,7 +67,7 @@ for _, v in ipairs(cjson.decode(ARGV[2])) do
   if v == s then allowed = true end
 end
 if not allowed then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 local to = redis.call('HGET', KEYS[1], 'status')
 if to ~= s then
   local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
@@ -63,6 +76,7 @@ if to ~= s then
     if name == to and score then redis.call('ZADD', KEYS[i + 2], score, ARGV[1]) end
   end
 end
+redis.call('PUBLISH', ARGV[4], 'transition')
 return 1`;
 
 function toHash(fields: Record<string, unknown>): string[] {
@@ -102,7 +116,17 @@ function replies(results: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
+/** A channel's watchers, and the SUBSCRIBE that made the channel's messages arrive. */
+interface Channel {
+  watchers: Set<JobWatcher>;
+  subscribed: Promise<unknown>;
+}
+
 export class RedisJobStore implements JobStore {
+  /** The subscriber connection, while a job is watched. */
+  private subscriber: Redis | undefined;
+  private readonly channels = new Map<string, Channel>();
+
   constructor(private readonly redis: Redis) {}
 
   async create(rec: JobRecord): Promise<void> {
@@ -123,7 +147,7 @@ export class RedisJobStore implements JobStore {
   }
 
   async progress(id: string, p: Progress): Promise<boolean> {
-    return (await this.redis.eval(PROGRESS, 1, jobKey(id), ...toHash({ ...p }))) === 1;
+    return (await this.redis.eval(PROGRESS, 1, jobKey(id), eventsChannel(id), ...toHash({ ...p }))) === 1;
   }
 
   async transition(id: string, from: readonly JobStatus[], patch: StatusPatch): Promise<boolean> {
@@ -134,7 +158,7 @@ export class RedisJobStore implements JobStore {
     const { error, ...rest } = patch;
     // The error is two fields: its code, and its sentence under the name `error` older records used for text.
     const fields = error ? { ...rest, error_code: error.code, error: error.message } : rest;
-    const args = [id, JSON.stringify(from), JSON.stringify(JOB_STATUSES), ...toHash(fields)];
+    const args = [id, JSON.stringify(from), JSON.stringify(JOB_STATUSES), eventsChannel(id), ...toHash(fields)];
     return (await this.redis.eval(TRANSITION, keys.length, ...keys, ...args)) === 1;
   }
 
@@ -195,8 +219,83 @@ export class RedisJobStore implements JobStore {
       tx.zrem(ownerKey(owner), id);
       for (const key of statusKeys(owner)) tx.zrem(key, id);
     }
+    tx.publish(eventsChannel(id), 'removed');
     replies(await tx.exec());
   }
 
-  async close(): Promise<void> {}
+  /**
+   * The subscriber connection, opened now if there is none: the gateway's
+   * client's settings (fail fast), but with its own name, and commands sent
+   * before it is connected wait for it. When the connection drops, every
+   * watch is lost (their clients reconnect) and the next watch opens a new one.
+   */
+  private connection(): Redis {
+    if (this.subscriber) return this.subscriber;
+    const sub = this.redis.duplicate({
+      connectionName: EVENTS_CONNECTION,
+      enableOfflineQueue: true,
+      autoResubscribe: false,
+    });
+    this.subscriber = sub;
+    sub.on('error', () => undefined); // the 'close' below ends the watches; the gateway's client logs outages
+    sub.on('message', (channel: string) => {
+      for (const watcher of [...(this.channels.get(channel)?.watchers ?? [])]) watcher.changed();
+    });
+    sub.on('close', () => {
+      this.drop(sub, new RedisUnavailableError());
+      sub.disconnect();
+    });
+    return sub;
+  }
+
+  /** Forgets a subscriber connection that dropped (or is closed), and every watch on it. */
+  private drop(sub: Redis, err: Error): void {
+    if (this.subscriber !== sub) return;
+    this.subscriber = undefined;
+    const lost = [...this.channels.values()].flatMap((c) => [...c.watchers]);
+    this.channels.clear();
+    for (const watcher of lost) watcher.lost(err);
+  }
+
+  async watch(id: string, watcher: JobWatcher): Promise<() => void> {
+    const name = eventsChannel(id);
+    const sub = this.connection();
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = { watchers: new Set(), subscribed: sub.subscribe(name) };
+      channel.subscribed.catch(() => undefined); // awaited below, by this watch and any other of the channel
+      this.channels.set(name, channel);
+    }
+    const own = channel;
+    own.watchers.add(watcher);
+    let done = false;
+    const unwatch = () => {
+      if (done) return;
+      done = true;
+      own.watchers.delete(watcher);
+      if (own.watchers.size > 0 || this.channels.get(name) !== own) return;
+      this.channels.delete(name);
+      if (this.subscriber === sub) sub.unsubscribe(name).catch(() => undefined);
+    };
+    try {
+      await own.subscribed;
+    } catch {
+      unwatch();
+      throw new RedisUnavailableError();
+    }
+    if (this.subscriber !== sub) {
+      // The connection dropped while subscribing: this watch was never told, so it fails here.
+      unwatch();
+      throw new RedisUnavailableError();
+    }
+    return unwatch;
+  }
+
+  async close(): Promise<void> {
+    const sub = this.subscriber;
+    if (!sub) return;
+    this.drop(sub, new RedisUnavailableError());
+    if (sub.status === 'ready') await sub.quit().catch(() => sub.disconnect());
+    else sub.disconnect();
+  }
 }

@@ -149,25 +149,45 @@ export const UploadForm = Type.Object(
 export const InvalidRow = Type.Object({ row: Type.Integer(), reason: Type.String() });
 export type InvalidRow = Static<typeof InvalidRow>;
 
-export const Accepted = Type.Object(
-  {
-    job_id: Type.String(),
-    status: Type.Literal('queued'),
-    total_rows: Type.Integer(),
-    invalid_rows: Type.Array(InvalidRow),
-    input_format: Type.Optional(
-      Type.Union(
-        INPUT_FORMATS.map((f) => Type.Literal(f)),
-        { description: 'Uploads: what the file was read as, from its bytes (not its name).' },
-      ),
+/** How an upload was read: what a job of it holds, and how its bytes were taken. */
+const reading = {
+  total_rows: Type.Integer({ description: 'Rows read after the header, the invalid ones included.' }),
+  invalid_rows: Type.Array(InvalidRow),
+  input_format: Type.Optional(
+    Type.Union(
+      INPUT_FORMATS.map((f) => Type.Literal(f)),
+      { description: 'Uploads: what the file was read as, from its bytes (not its name).' },
     ),
-    encoding: Type.Optional(Type.String({ description: 'CSV uploads: the encoding the file was read in.' })),
-    delimiter: Type.Optional(Type.String({ description: 'CSV uploads: the cell delimiter used.' })),
-    sheet: Type.Optional(Type.String({ description: 'Excel uploads: the name of the sheet read.' })),
-  },
+  ),
+  encoding: Type.Optional(Type.String({ description: 'CSV uploads: the encoding the file was read in.' })),
+  delimiter: Type.Optional(Type.String({ description: 'CSV uploads: the cell delimiter used.' })),
+  sheet: Type.Optional(Type.String({ description: 'Excel uploads: the name of the sheet read.' })),
+};
+
+export const Accepted = Type.Object(
+  { job_id: Type.String(), status: Type.Literal('queued'), ...reading },
   { description: 'The job was accepted and queued; rows refused at upload are listed in invalid_rows.' },
 );
 export type Accepted = Static<typeof Accepted>;
+
+/** The answer of POST /api/bulk/check: what an upload would make, with nothing queued. */
+export const Checked = Type.Object(
+  {
+    ...reading,
+    columns: Type.Array(Type.String(), { description: "The header's columns, as the rows' cells are keyed." }),
+    rows: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: '1 = the first row after the header.' }),
+        cells: Type.Record(Type.String(), Type.String()),
+        filename: Type.String({ description: "The image's file name in the ZIP." }),
+        error: Type.Optional(Type.String({ description: 'Why the row would not be rendered.' })),
+      }),
+      { description: 'The first rows, as the job would take them.' },
+    ),
+  },
+  { description: 'The upload read and checked as POST /api/bulk/upload would; no job was made.' },
+);
+export type Checked = Static<typeof Checked>;
 
 export const JobView = Type.Object(
   {
@@ -195,6 +215,40 @@ export const JobView = Type.Object(
   { description: 'A bulk job: its state, counts and timing.' },
 );
 export type JobView = Static<typeof JobView>;
+
+/** The events of GET /api/jobs/:id/events: progress while the job is queued or running, then one of the others. */
+export const JOB_EVENTS = ['progress', 'completed', 'failed', 'cancelled', 'deleted'] as const;
+export type JobEventName = (typeof JOB_EVENTS)[number];
+
+/** The data of a job's live event: its view, as GET /api/jobs/:id answers it, and its pace. */
+export const JobEvent = Type.Object(
+  {
+    ...JobView.properties,
+    rows_per_second: Type.Union([Type.Number(), Type.Null()], {
+      description:
+        'Rows processed per second since started_at (until finished_at once finished); null before it starts.',
+    }),
+    eta_seconds: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Seconds left at that pace; 0 once completed, null when unknown (not started, no row yet, stopped).',
+    }),
+  },
+  {
+    description:
+      'Server-Sent Events (text/event-stream): "retry: 3000", then events "event: <name>\nid: <n>\ndata: <JSON>". ' +
+      '`progress` (the first event: the current state; then each change while queued or processing), then exactly one of ' +
+      '`completed`, `failed`, `cancelled` (data: this object) or `deleted` (data: { job_id, deleted: true }), after which the ' +
+      'stream ends; ": heartbeat" comments in between (SSE_HEARTBEAT_MS). The stream also ends when the server stops or ' +
+      'loses Redis: reconnect.',
+  },
+);
+export type JobEvent = Static<typeof JobEvent>;
+
+/** The job and its files are gone: DELETE /api/jobs/:id's answer, and the data of a `deleted` event. */
+export const JobDeleted = Type.Object(
+  { job_id: Type.String(), deleted: Type.Literal(true) },
+  { description: 'The job and its files are gone.' },
+);
+export type JobDeleted = Static<typeof JobDeleted>;
 
 export const JobList = Type.Object(
   {

@@ -10,6 +10,7 @@ import { isConnected, isRedisOutage, RedisUnavailableError } from '../infra/redi
 import { startCleanup } from './cleanup.js';
 import type { DynamicCodes } from './dynamic.js';
 import type { BulkConfig } from './config.js';
+import { watchJob, type JobEventSink, type JobWatch } from './events.js';
 import type { Readable } from 'node:stream';
 import {
   cancelJob,
@@ -18,6 +19,7 @@ import {
   jobResults,
   jobStats,
   listJobs,
+  ownJob,
   removeJob,
   type Download,
   type BulkDeps,
@@ -26,13 +28,24 @@ import { inputRef, jobsRoot, tmpRoot } from './paths.js';
 import { BullJobQueue, InProcessQueue, type JobQueue } from './queue.js';
 import { RedisJobStore } from './redis-store.js';
 import { retryJob } from './retry.js';
-import type { Accepted, DirectBody, JobList, JobView, ListQuery, ResultFormat, Retried, Stats } from './schema.js';
-import { submitCsv, submitItems, type ReceiveCsv } from './submit.js';
+import type {
+  Accepted,
+  Checked,
+  DirectBody,
+  JobList,
+  JobView,
+  ListQuery,
+  ResultFormat,
+  Retried,
+  Stats,
+} from './schema.js';
+import { checkCsv, submitCsv, submitItems, type ReceiveCsv } from './submit.js';
 import { ACTIVE, FileJobStore, type JobStore } from './store.js';
 import { publishDataDir } from './workers.js';
 
 export type { Download } from './jobs.js';
 export type { ReceiveCsv } from './submit.js';
+export type { JobEventSink, JobWatch } from './events.js';
 
 /** Whole-job tries in in-process mode; each resumes from the last saved batch. */
 const IN_PROCESS_JOB_ATTEMPTS = 3;
@@ -42,6 +55,8 @@ export interface BulkService {
   config: BulkConfig;
   /** Queues a job from the CSV `receive` writes; bad input is a `BulkInputError`. */
   submitCsv(owner: string, receive: ReceiveCsv): Promise<Accepted>;
+  /** Reads and checks an upload as `submitCsv` would, queuing nothing. */
+  check(owner: string, receive: ReceiveCsv): Promise<Checked>;
   /** Queues a job from a direct request's items. */
   submitItems(owner: string, body: DirectBody): Promise<Accepted>;
   get(owner: string, id: string): Promise<JobView>;
@@ -54,6 +69,15 @@ export interface BulkService {
   results(owner: string, id: string, format: ResultFormat): Promise<Download>;
   /** A completed job's labels.pdf (`options.sheet` as an object). */
   labels(owner: string, id: string): Promise<Readable>;
+  /**
+   * Sends the owner's job's state to `sink` now, then each change of it, until it ends or goes (see events.ts).
+   * Another owner's job is a `JobNotFound`, and Redis away a `RedisUnavailableError`, before anything is sent.
+   */
+  watch(owner: string, id: string, sink: JobEventSink): Promise<JobWatch>;
+  /** Watches running now (each open event stream holds one). */
+  watchers(): number;
+  /** Ends every watch: before the server closes, so that open event streams do not hold its close. */
+  endWatches(): void;
   /** True when `err` means the service's Redis cannot be reached (never in in-process mode). */
   unavailable(err: unknown): boolean;
   close(): Promise<void>;
@@ -136,6 +160,9 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
     if (redis && !isConnected(redis)) throw new RedisUnavailableError();
   };
 
+  const watches = new Set<JobWatch>();
+  const unavailable = (err: unknown) => (redis ? isRedisOutage(err, redis) : false);
+
   const stopCleanup = startCleanup(store, config.dataDir, config.resultTtlDays, config.cleanupIntervalMs, (err) =>
     log('warn', 'bulk clean-up failed', err),
   );
@@ -147,6 +174,7 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       available();
       return submitCsv(deps, owner, receive);
     },
+    check: (owner, receive) => checkCsv(deps, owner, receive),
     submitItems: async (owner, body) => {
       available();
       return submitItems(deps, owner, body);
@@ -162,8 +190,41 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
     remove: (owner, id) => removeJob(deps, owner, id),
     results: (owner, id, format) => jobResults(deps, owner, id, format),
     labels: (owner, id) => jobLabels(deps, owner, id),
-    unavailable: (err) => (redis ? isRedisOutage(err, redis) : false),
+    watch: async (owner, id, sink) => {
+      available();
+      const rec = await ownJob(deps, owner, id);
+      const entry: { watch?: JobWatch; ended?: boolean } = {};
+      const watch = await watchJob(
+        deps,
+        owner,
+        rec.job_id,
+        {
+          event: (name, data) => sink.event(name, data),
+          end: () => {
+            entry.ended = true;
+            if (entry.watch) watches.delete(entry.watch);
+            sink.end();
+          },
+        },
+        {
+          // Redis going away ends the watch (its client reconnects); anything else is a fault to log.
+          onError: (err) => {
+            if (!unavailable(err)) log('error', `watching bulk job ${rec.job_id} failed`, err);
+          },
+        },
+      );
+      entry.watch = watch;
+      // A job already finished ended its watch before it was returned.
+      if (!entry.ended) watches.add(watch);
+      return watch;
+    },
+    watchers: () => watches.size,
+    endWatches: () => {
+      for (const watch of [...watches]) watch.stop();
+    },
+    unavailable,
     async close() {
+      for (const watch of [...watches]) watch.stop();
       stopCleanup();
       redis?.off('ready', onReady);
       await queue.close();

@@ -3,6 +3,7 @@
  * implementations: files under DATA_DIR (in-process mode, one gateway) and
  * Redis hashes (queue mode, shared by the gateway and every worker).
  */
+import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOB_ERRORS, jobError, type JobError } from './failure.js';
@@ -81,6 +82,14 @@ export const noJobs = (): OwnerTotals => ({
   render_ms: 0,
 });
 
+/** Who watches one job (`JobStore.watch`). */
+export interface JobWatcher {
+  /** The job's record may have changed, or it was removed: read it again. */
+  changed(): void;
+  /** Changes can no longer be learned (the Redis connection was lost): the watch is over. */
+  lost(err: Error): void;
+}
+
 export interface JobStore {
   create(rec: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
@@ -99,6 +108,12 @@ export interface JobStore {
   all(): Promise<JobRecord[]>;
   /** Forgets the record; the job's files are the caller's to remove. */
   remove(id: string): Promise<void>;
+  /**
+   * Tells `watcher` of every later progress, transition and removal of job `id`, whichever process
+   * makes it, without reading the job list. Resolves once changes are being watched, with the
+   * function that stops it (call it once).
+   */
+  watch(id: string, watcher: JobWatcher): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -132,6 +147,8 @@ export class FileJobStore implements JobStore {
   private readonly cache = new Map<string, JobRecord>();
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** One event per job id, emitted when its record changes or goes. */
+  private readonly changes = new EventEmitter().setMaxListeners(0);
 
   private constructor(private readonly dataDir: string) {}
 
@@ -198,6 +215,7 @@ export class FileJobStore implements JobStore {
     const rec = this.cache.get(id);
     if (!rec || !ACTIVE.includes(rec.status)) return false;
     Object.assign(rec, p);
+    this.changes.emit(id);
     const copy = { ...rec };
     await this.serial(id, () => (this.cache.has(id) ? this.write(copy) : Promise.resolve()));
     return true;
@@ -207,6 +225,7 @@ export class FileJobStore implements JobStore {
     const rec = this.cache.get(id);
     if (!rec || !from.includes(rec.status)) return false;
     Object.assign(rec, patch);
+    this.changes.emit(id);
     const copy = { ...rec };
     await this.serial(id, () => (this.cache.has(id) ? this.write(copy) : Promise.resolve()));
     return true;
@@ -239,7 +258,14 @@ export class FileJobStore implements JobStore {
     const rec = this.cache.get(id);
     this.cache.delete(id);
     if (rec) this.byOwner.get(rec.owner)?.delete(id);
+    this.changes.emit(id);
     await this.serial(id, () => rm(join(jobDir(this.dataDir, id), files.record), { force: true }));
+  }
+
+  async watch(id: string, watcher: JobWatcher): Promise<() => void> {
+    const listener = () => watcher.changed();
+    this.changes.on(id, listener);
+    return () => void this.changes.off(id, listener);
   }
 
   async close(): Promise<void> {

@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkDeps } from './jobs.js';
-import { ingestFile, ingestItems, type Ingested } from './ingest.js';
-import type { LinkMaker } from './dynamic.js';
+import { ingestFile, ingestItems, previewFile, type Ingested } from './ingest.js';
+import { dryRun, type LinkMaker } from './dynamic.js';
 import { BulkInputError } from './errors.js';
 import { defaults, parseOptions, specOf } from './options.js';
 import { files, inputRef, jobDir, tmpRoot } from './paths.js';
-import type { Accepted, BulkOptions, DirectBody } from './schema.js';
+import type { Accepted, BulkOptions, Checked, DirectBody } from './schema.js';
+import type { InputChoices } from './sources/index.js';
 import type { JobSpec } from './spec.js';
 import { queuedRecord } from './store.js';
 
@@ -34,24 +35,71 @@ function linkMaker(deps: BulkDeps, options: BulkOptions, owner: string, jobId: s
   return { codes: deps.codes, owner, jobId };
 }
 
+/** How the options say to read a file: its encoding, delimiter, and the workbook's sheet. */
+function readChoices(options: BulkOptions): InputChoices {
+  const { encoding, delimiter } = options;
+  // An object is a label sheet (options.ts); a name or number, the workbook's sheet to read.
+  const sheet = typeof options.sheet === 'object' ? undefined : options.sheet;
+  return { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) };
+}
+
 export async function submitCsv(deps: BulkDeps, owner: string, receive: ReceiveCsv): Promise<Accepted> {
   return staged(deps, owner, async (dir, id) => {
     const upload = join(dir, UPLOAD);
     const options = parseOptions((await receive(upload)).options);
     const links = linkMaker(deps, options, owner, id);
-    const { encoding, delimiter } = options;
-    // An object is a label sheet (options.ts); a name or number, the workbook's sheet to read.
-    const sheet = typeof options.sheet === 'object' ? undefined : options.sheet;
     const ingested = await ingestFile(
       upload,
       join(dir, files.input),
       defaults(options),
       { maxRows: deps.config.maxRows, maxUploadBytes: deps.config.maxUploadBytes, ...(links ? { links } : {}) },
-      { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) },
+      readChoices(options),
     );
     await rm(upload, { force: true });
     return { options, ingested };
   });
+}
+
+/** Rows a check shows as they will be rendered. */
+export const CHECK_PREVIEW_ROWS = 10;
+
+/**
+ * Reads an upload as `submitCsv` would, with the same options and checks, and
+ * answers what the job would be; nothing is kept (no job, no code, no file).
+ */
+export async function checkCsv(deps: BulkDeps, owner: string, receive: ReceiveCsv): Promise<Checked> {
+  const dir = join(tmpRoot(deps.config.dataDir), `check-${randomUUID()}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const upload = join(dir, UPLOAD);
+    const options = parseOptions((await receive(upload)).options);
+    const links = linkMaker(deps, options, owner, 'check');
+    const { columns, total_rows, invalid_rows, info, rows } = await previewFile(
+      upload,
+      defaults(options),
+      {
+        maxRows: deps.config.maxRows,
+        maxUploadBytes: deps.config.maxUploadBytes,
+        ...(links ? { links: { ...links, codes: dryRun(links.codes) } } : {}),
+      },
+      readChoices(options),
+      CHECK_PREVIEW_ROWS,
+    );
+    return {
+      total_rows,
+      invalid_rows,
+      columns,
+      rows: rows.map((r) => ({
+        row: r.r,
+        cells: Object.fromEntries(columns.map((c, i) => [c, r.c[i] ?? ''])),
+        filename: r.n,
+        ...(r.e ? { error: r.e } : {}),
+      })),
+      ...info,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function submitItems(deps: BulkDeps, owner: string, body: DirectBody): Promise<Accepted> {

@@ -25,6 +25,7 @@ import barcode from './routes/barcode.js';
 import batch from './routes/batch.js';
 import sign from './routes/sign.js';
 import sheets from './routes/sheets.js';
+import web from './plugins/web.js';
 import health from './routes/health.js';
 import { buildValidator } from './validation.js';
 
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(bulk, { prefix: '/api', config });
     await app.register(codeRoutes, { prefix: '/api', batchMaxItems: config.batchMaxItems, version: VERSION });
     await app.register(redirect);
+    if (config.webUi) await app.register(web);
   } catch (err) {
     // A plugin that failed to start must not leave connections (Redis) open behind it.
     await app.close().catch(() => {});

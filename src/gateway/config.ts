@@ -44,6 +44,8 @@ export const GatewayEnv = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 72_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  SSE_HEARTBEAT_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 15_000 }),
+  WEB_UI: Type.Boolean({ default: true }),
   ...BulkEnv.properties,
   ...CodesEnv.properties,
   ...LibraryEnv.properties,
@@ -85,6 +87,10 @@ export interface Config extends BulkConfig, EmbedConfig {
   keepAliveTimeoutMs: number;
   shutdownTimeoutMs: number;
   trustProxy: boolean;
+  /** Milliseconds between the heartbeat comments of an open event stream (GET /api/jobs/:id/events). */
+  sseHeartbeatMs: number;
+  /** Serve the web app (dist/web) at `/`. */
+  webUi: boolean;
   /** What the entry point passes to the Node API's `configure()`. */
   library: Settings;
   /** Dynamic codes: database, short-link base, scan buffering, redirect cache. */
@@ -205,6 +211,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    webUi: e.WEB_UI,
     library: librarySettings(e),
     codes: codesConfig(e, bulk.dataDir, e.PORT),
     ...embedConfig(e),

@@ -14,6 +14,8 @@ export const QUEUE_PREFIX = 'batchcode';
 export const GATEWAY_CONNECTION = 'batchcode:gateway';
 export const WORKER_CONNECTION = 'batchcode:worker';
 export const SUBSCRIBER_CONNECTION = 'batchcode:gateway:subscriber';
+/** The gateway's subscriber to job changes (live progress), opened the first time a job is watched. */
+export const EVENTS_CONNECTION = 'batchcode:gateway:events';
 
 /**
  * The gateway's client: a request fails within seconds while Redis is away,

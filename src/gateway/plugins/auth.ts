@@ -2,8 +2,8 @@
  * API-key authentication: `x-api-key: <key>` or `Authorization: Bearer <key>`.
  * The presented key is hashed with SHA-256 and compared in constant time with
  * every stored hash; the matching key's name becomes `request.apiKey.id`.
- * /health, /ready, /docs*, the short links (/r/:slug) and CORS preflights
- * are open. A signed image URL (signing.ts) stands in for a key: its `by`
+ * /health, /ready, /docs*, the short links (/r/:slug), the web app's files
+ * (routes with `config.open`) and CORS preflights are open. A signed image URL (signing.ts) stands in for a key: its `by`
  * key becomes `request.apiKey`, and its answer may be cached publicly until
  * it expires.
  *
@@ -37,6 +37,10 @@ export interface ApiKey {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Anyone may call the route: no key, and no rate limit (the web app's static files). */
+    open?: boolean;
+  }
   interface FastifyRequest {
     /** The authenticated key. Set on every route but the open ones (/health, /ready, /docs*), where it is null. */
     apiKey: ApiKey;
@@ -62,6 +66,7 @@ export function isOpenRoute(request: FastifyRequest): boolean {
   if (route === undefined) return false;
   // @fastify/cors's catch-all OPTIONS route: it answers preflights (before this hook runs), else 404.
   if (route === '*' && request.method === 'OPTIONS') return true;
+  if (request.routeOptions.config.open === true) return true;
   return OPEN_ROUTES.has(route) || route === '/docs' || route.startsWith('/docs/');
 }
 

@@ -4,7 +4,7 @@
  * after auth: its hook is route-level, so it runs after auth's onRequest.
  * A Redis error skips the limit rather than failing or hanging the request.
  *
- * Two budgets per key: polls (job status, lists, stats) and downloads have
+ * Two budgets per key: polls (job status and its event stream, lists, stats) and downloads have
  * their own, larger one (`pollMax`), so that a client watching a job or
  * paging through its codes does not use up the renders and changes counted
  * by `max`. The open routes (probes, docs, short links) count against neither.
@@ -28,6 +28,7 @@ export const POLL_ROUTES: ReadonlySet<string> = new Set([
   '/api/jobs',
   '/api/jobs/:id',
   '/api/jobs/:id/results',
+  '/api/jobs/:id/events',
   '/api/bulk/stats',
   '/api/bulk/template',
   '/api/codes',

@@ -2,14 +2,21 @@
  * The bulk and job endpoints under /api, behind the API key: HTTP in and out
  * of the bulk service (src/bulk/service.ts). Every job endpoint answers 404
  * for a job of another key, as for one that does not exist.
+ * GET /api/jobs/:id/events streams a job's progress (Server-Sent Events,
+ * framed by ../sse.ts, watched by src/bulk/events.ts).
  */
+import type { Server } from 'node:http';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import type { BulkConfig } from '../../bulk/config.js';
 import {
   Accepted,
+  Checked,
   UploadForm,
   DEFAULT_RESULT_FORMAT,
   DirectBody,
+  JobDeleted,
+  JobEvent,
   JobList,
   JobParams,
   JobView,
@@ -18,11 +25,13 @@ import {
   Retried,
   Stats,
 } from '../../bulk/schema.js';
-import { createBulkService } from '../../bulk/service.js';
+import { createBulkService, type BulkService } from '../../bulk/service.js';
 import { bulkHttpError } from '../bulk-errors.js';
+import type { Config } from '../config.js';
 import { errorResponses, HttpError } from '../errors.js';
 import { ownerOf } from '../plugins/auth.js';
 import { bodyCap, multipart, multipartOptions, receiveCsv, refuseDeclaredLength } from '../multipart.js';
+import { SSE_HEADERS, sseStream } from '../sse.js';
 
 /** What the upload route reads, for a client that sent something else (and for Fastify's own 415). */
 const SEND_MULTIPART =
@@ -30,7 +39,15 @@ const SEND_MULTIPART =
   `curl -H "x-api-key: $KEY" -F file=@rows.csv -F 'options={"format":"svg"}' …/api/bulk/upload`;
 
 export interface BulkRoutesOptions {
-  config: BulkConfig;
+  config: BulkConfig & Pick<Config, 'sseHeartbeatMs'>;
+}
+
+/** Each app's bulk service, by its HTTP server (shared by every plugin context of the app). */
+const services = new WeakMap<Server, BulkService>();
+
+/** The bulk service of `app`, for tests that check what it holds (live watches). */
+export function bulkServiceOf(app: FastifyInstance): BulkService | undefined {
+  return services.get(app.server);
 }
 
 export const TEMPLATE_CSV =
@@ -47,6 +64,9 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
     codes: app.codes,
     log: (level, msg, err) => app.log[level]({ err }, msg),
   });
+  services.set(app.server, service);
+  // Before the server closes, which waits for every open answer: event streams end, their clients reconnect elsewhere.
+  app.addHook('preClose', async () => service.endWatches());
   app.addHook('onClose', () => service.close());
   // Domain errors become their HTTP statuses; the gateway's handler formats every answer.
   app.setErrorHandler((err: Error) => {
@@ -77,6 +97,28 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
       }
       const accepted = await service.submitCsv(who, (path) => receiveCsv(request, path, config.maxUploadBytes));
       return reply.code(202).send(accepted);
+    },
+  );
+
+  app.post(
+    '/bulk/check',
+    {
+      schema: {
+        tags: ['bulk'],
+        summary:
+          'Read and check an upload as /bulk/upload would (same form and options) and answer its first rows and every invalid row; nothing is queued or kept.',
+        consumes: ['multipart/form-data'],
+        body: UploadForm,
+        response: { 200: Checked, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
+      },
+      onRequest: async (request) =>
+        refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
+      config: { mediaTypeHint: SEND_MULTIPART },
+      validatorCompiler: () => () => true,
+    },
+    async (request) => {
+      if (!request.isMultipart()) throw new HttpError(415, SEND_MULTIPART);
+      return service.check(ownerOf(request), (path) => receiveCsv(request, path, config.maxUploadBytes));
     },
   );
 
@@ -249,18 +291,46 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         tags: ['jobs'],
         summary: 'Delete a job, its record and its files (a running job is cancelled first).',
         params: JobParams,
-        response: {
-          200: Type.Object(
-            { job_id: Type.String(), deleted: Type.Literal(true) },
-            { description: 'The job and its files are gone.' },
-          ),
-          ...errorResponses(401, 404, 429, 500, 503),
-        },
+        response: { 200: JobDeleted, ...errorResponses(401, 404, 429, 500, 503) },
       },
     },
     async (request) => {
       await service.remove(ownerOf(request), request.params.id);
       return { job_id: request.params.id, deleted: true as const };
+    },
+  );
+
+  app.get(
+    '/jobs/:id/events',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary:
+          "A job's live progress as Server-Sent Events: its state now, each change, then its end (completed, failed, cancelled or deleted), and the stream ends. Needs the API key header: read it with fetch(), not EventSource.",
+        params: JobParams,
+        response: {
+          200: {
+            description:
+              'text/event-stream: "event: <name>", "id: <n>" and "data: <JSON>" lines per event (the schema is the data), ": heartbeat" comments.',
+            content: { 'text/event-stream': { schema: JobEvent } },
+          },
+          ...errorResponses(401, 404, 429, 500, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const sse = sseStream(config.sseHeartbeatMs);
+      // Another key's job (404) or Redis away (503) is answered before the stream starts.
+      const watch = await service
+        .watch(ownerOf(request), request.params.id, { event: sse.event, end: sse.end })
+        .catch((err: unknown) => {
+          sse.stream.destroy();
+          throw err;
+        });
+      // The client went away: the reply destroys the stream, and the request closes.
+      sse.stream.once('close', watch.stop);
+      request.raw.once('close', watch.stop);
+      return reply.headers(SSE_HEADERS).send(sse.stream as never); // a stream: the schema describes its events' data
     },
   );
 };
