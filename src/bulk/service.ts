@@ -161,6 +161,9 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
   };
 
   const watches = new Set<JobWatch>();
+  const endWatches = () => {
+    for (const watch of [...watches]) watch.stop();
+  };
   const unavailable = (err: unknown) => (redis ? isRedisOutage(err, redis) : false);
 
   const stopCleanup = startCleanup(store, config.dataDir, config.resultTtlDays, config.cleanupIntervalMs, (err) =>
@@ -219,12 +222,10 @@ export async function createBulkService(config: BulkConfig, opts: ServiceOptions
       return watch;
     },
     watchers: () => watches.size,
-    endWatches: () => {
-      for (const watch of [...watches]) watch.stop();
-    },
+    endWatches,
     unavailable,
     async close() {
-      for (const watch of [...watches]) watch.stop();
+      endWatches();
       stopCleanup();
       redis?.off('ready', onReady);
       await queue.close();

@@ -155,3 +155,27 @@ export function Fields({ prefix, names, properties, values, errors = {}, onInput
     </div>
   );
 }
+
+interface ChoiceProps {
+  id: string;
+  label: string;
+  value: string;
+  values: readonly string[];
+  onChange: (value: string) => void;
+}
+
+/** A labelled select of fixed choices (a barcode type, a format), none of them a default. */
+export function Choice({ id, label, value, values, onChange }: ChoiceProps): JSX.Element {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

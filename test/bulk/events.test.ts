@@ -3,7 +3,6 @@
  * fetch: inject does not stream), in both modes: in-process, and Redis with
  * a worker in another process, whose changes reach the gateway by pub/sub.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -11,6 +10,7 @@ import t, { type Test } from 'tap';
 import { eventsChannel } from '../../src/bulk/redis-store.js';
 import { bulkServiceOf } from '../../src/gateway/routes/bulk.js';
 import { csvRows, get, harness, KEY, OTHER_KEY, upload, type Harness } from '../helpers/bulk.js';
+import { spawnWorker, workerReady } from '../helpers/worker-process.js';
 
 type Mode = 'in-process' | 'redis';
 
@@ -96,25 +96,6 @@ class Stream {
 }
 
 const events = (blocks: Block[]) => blocks.filter((b) => b.event !== undefined);
-
-function spawnWorker(h: Harness): ChildProcess & { output: string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
-    env: { ...process.env, ...h.env, WORKER_CONCURRENCY: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: string };
-  child.output = '';
-  child.stdout!.on('data', (d) => (child.output += d));
-  child.stderr!.on('data', (d) => (child.output += d));
-  return child;
-}
-
-async function workerReady(child: ChildProcess & { output: string }): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!child.output.includes('worker ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${child.output}`);
-    await sleep(20);
-  }
-}
 
 interface Setup {
   h: Harness;

@@ -3,29 +3,10 @@
  * one stopped with SIGTERM; in both cases another worker finishes the job
  * with every row in the output exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import t, { type Test } from 'tap';
 import { csvRows, get, harness, parseCsv, poll, unzip, upload, type Harness } from '../helpers/bulk.js';
-
-function spawnWorker(h: Harness): ChildProcess & { output: string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
-    env: { ...process.env, ...h.env, WORKER_CONCURRENCY: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: string };
-  child.output = '';
-  child.stdout!.on('data', (d) => (child.output += d));
-  child.stderr!.on('data', (d) => (child.output += d));
-  return child;
-}
-
-async function ready(child: ChildProcess & { output: string }): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!child.output.includes('worker ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${child.output}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { spawnWorker, workerReady } from '../helpers/worker-process.js';
 
 async function exactlyOnce(t: Test, h: Harness, id: string, n: number): Promise<void> {
   const job = await poll(() => h.app, id, undefined, 60_000);
@@ -41,7 +22,7 @@ t.test('should finish a job whose worker was killed with SIGKILL mid-job', async
   const h = await harness(t, 'redis', { BULK_NO_TEST_WORKER: '1' });
   const first = spawnWorker(h);
   t.teardown(() => void first.kill('SIGKILL'));
-  await ready(first);
+  await workerReady(first);
   const id = (await upload(h.app, csvRows(4000), { batchSize: 10, format: 'svg' })).json().job_id;
   const mid = await poll(
     () => h.app,
@@ -53,7 +34,7 @@ t.test('should finish a job whose worker was killed with SIGKILL mid-job', async
   t.ok(mid.processed < 4000, `killed at ${mid.processed} of 4000`);
   const second = spawnWorker(h);
   t.teardown(() => void second.kill('SIGKILL'));
-  await ready(second);
+  await workerReady(second);
   await exactlyOnce(t, h, id, 4000);
   second.kill('SIGTERM');
   const [code] = await once(second, 'exit');
@@ -64,7 +45,7 @@ t.test('should hand a job back on SIGTERM for another worker to finish', async (
   const h = await harness(t, 'redis', { BULK_NO_TEST_WORKER: '1' });
   const first = spawnWorker(h);
   t.teardown(() => void first.kill('SIGKILL'));
-  await ready(first);
+  await workerReady(first);
   const id = (await upload(h.app, csvRows(4000), { batchSize: 10, format: 'svg' })).json().job_id;
   await poll(
     () => h.app,
@@ -80,6 +61,6 @@ t.test('should hand a job back on SIGTERM for another worker to finish', async (
   t.not(job.status, 'failed');
   const second = spawnWorker(h);
   t.teardown(() => void second.kill('SIGKILL'));
-  await ready(second);
+  await workerReady(second);
   await exactlyOnce(t, h, id, 4000);
 });

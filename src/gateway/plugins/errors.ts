@@ -15,6 +15,13 @@ import { childPath, fieldPath, isRequired, mustBe, notAccepted, type FieldSchema
 import { errorBody, HttpError } from '../errors.js';
 import type { VerboseError } from '../validation.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a 415 on the route tells the client to send instead. */
+    mediaTypeHint?: string;
+  }
+}
+
 const UNION = ['anyOf', 'oneOf'];
 
 const allConsts = (schema: unknown) => {
@@ -92,7 +99,7 @@ const errors: FastifyPluginAsync = async (app) => {
     if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       // A route that reads something else than JSON says what, in its config.
       const given = JSON.stringify(String(request.headers['content-type'] ?? 'none').slice(0, 60));
-      const hint = (request.routeOptions.config as { mediaTypeHint?: string } | undefined)?.mediaTypeHint;
+      const hint = request.routeOptions.config?.mediaTypeHint;
       const message = hint ?? 'this route reads JSON: send Content-Type: application/json';
       return reply.code(415).send(errorBody(415, `${message}; got Content-Type ${given}`));
     }

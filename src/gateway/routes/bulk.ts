@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkConfig } from '../../bulk/config.js';
 import {
   Accepted,
@@ -25,7 +25,7 @@ import {
   Retried,
   Stats,
 } from '../../bulk/schema.js';
-import { createBulkService, type BulkService } from '../../bulk/service.js';
+import { createBulkService, type BulkService, type ReceiveCsv } from '../../bulk/service.js';
 import { bulkHttpError } from '../bulk-errors.js';
 import type { Config } from '../config.js';
 import { errorResponses, HttpError } from '../errors.js';
@@ -74,9 +74,26 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
   });
   await app.register(multipart, multipartOptions(config.maxUploadBytes));
 
+  /**
+   * What the two routes that read an upload share: the form (documented by the body schema, checked by
+   * the multipart reader as it streams), the size refused from the headers, the hint for a wrong media
+   * type, and the reader itself, handed to the service.
+   */
+  const uploadRoute = {
+    onRequest: async (request: FastifyRequest) =>
+      refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
+    config: { mediaTypeHint: SEND_MULTIPART },
+    validatorCompiler: () => () => true,
+  };
+  const receiveUpload = (request: FastifyRequest): ReceiveCsv => {
+    if (!request.isMultipart()) throw new HttpError(415, SEND_MULTIPART);
+    return (path) => receiveCsv(request, path, config.maxUploadBytes);
+  };
+
   app.post(
     '/bulk/upload',
     {
+      ...uploadRoute,
       schema: {
         tags: ['bulk'],
         summary: 'Queue a job from a CSV file (multipart field "file", optional JSON field "options").',
@@ -84,25 +101,17 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         body: UploadForm,
         response: { 202: Accepted, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
       },
-      onRequest: async (request) =>
-        refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
-      config: { mediaTypeHint: SEND_MULTIPART },
-      // The body schema documents the form; the multipart reader checks the form as it streams it.
-      validatorCompiler: () => () => true,
     },
     async (request, reply) => {
       const who = ownerOf(request);
-      if (!request.isMultipart()) {
-        throw new HttpError(415, SEND_MULTIPART);
-      }
-      const accepted = await service.submitCsv(who, (path) => receiveCsv(request, path, config.maxUploadBytes));
-      return reply.code(202).send(accepted);
+      return reply.code(202).send(await service.submitCsv(who, receiveUpload(request)));
     },
   );
 
   app.post(
     '/bulk/check',
     {
+      ...uploadRoute,
       schema: {
         tags: ['bulk'],
         summary:
@@ -111,14 +120,10 @@ const bulk: FastifyPluginAsyncTypebox<BulkRoutesOptions> = async (app, opts) => 
         body: UploadForm,
         response: { 200: Checked, ...errorResponses(400, 401, 413, 415, 429, 500, 503) },
       },
-      onRequest: async (request) =>
-        refuseDeclaredLength(request, bodyCap(config.maxUploadBytes), config.maxUploadBytes),
-      config: { mediaTypeHint: SEND_MULTIPART },
-      validatorCompiler: () => () => true,
     },
     async (request) => {
-      if (!request.isMultipart()) throw new HttpError(415, SEND_MULTIPART);
-      return service.check(ownerOf(request), (path) => receiveCsv(request, path, config.maxUploadBytes));
+      const who = ownerOf(request);
+      return service.check(who, receiveUpload(request));
     },
   );
 

@@ -12,7 +12,8 @@ import { BARCODE_TYPES, FORMATS } from '../../lib/facts';
 import { download, request } from '../api';
 import { count } from '../format';
 import { useDebounced, useTitle } from '../hooks';
-import { Fields, toOptions, type FormValues, type JsonSchema } from '../schema-form';
+import { Alert } from '../components/alert';
+import { Choice, Fields, toOptions, type FormValues, type JsonSchema } from '../schema-form';
 
 const DESIGN = schemas.renderOptions.properties as Record<string, JsonSchema>;
 const DESIGN_FIELDS = ['width', 'margin', 'foreground', 'background', 'error_correction', 'show_text'];
@@ -204,26 +205,14 @@ export function Bulk(): JSX.Element {
             </label>
           </fieldset>
           <div class="fields">
-            <div class="field">
-              <label for="bulk-type">Barcode type</label>
-              <select id="bulk-type" value={barcodeType} onChange={(e) => setBarcodeType(e.currentTarget.value)}>
-                {BARCODE_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="bulk-format">Format</label>
-              <select id="bulk-format" value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
-                {FORMATS.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <Choice
+              id="bulk-type"
+              label="Barcode type"
+              value={barcodeType}
+              values={BARCODE_TYPES}
+              onChange={setBarcodeType}
+            />
+            <Choice id="bulk-format" label="Format" value={format} values={FORMATS} onChange={setFormat} />
           </div>
           <details>
             <summary>Design</summary>
@@ -235,11 +224,7 @@ export function Bulk(): JSX.Element {
               onInput={(name, value) => setDesign((d) => ({ ...d, [name]: value }))}
             />
           </details>
-          {error && (
-            <p class="banner bad" role="alert" data-testid="bulk-error">
-              {error}
-            </p>
-          )}
+          <Alert text={error} testId="bulk-error" />
           <button type="submit" disabled={!file || busy || (checked !== null && renderable(checked) === 0)}>
             {busy ? 'Submitting…' : checked ? `Render ${count(renderable(checked))} codes` : 'Submit job'}
           </button>

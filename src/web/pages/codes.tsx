@@ -7,6 +7,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CodeList, CodeStats, DynamicCode } from '../../codes/schema';
 import { getJson, request, sendJson } from '../api';
+import { Alert } from '../components/alert';
 import { ScansChart } from '../components/chart';
 import { Pager } from '../components/pager';
 import { count, when } from '../format';
@@ -64,11 +65,7 @@ export function Codes(): JSX.Element {
           </select>
         </div>
       </div>
-      {list.error && (
-        <p class="banner bad" role="alert">
-          {list.error}
-        </p>
-      )}
+      <Alert text={list.error} />
       <div class="table-wrap">
         <table>
           <caption class="sr-only">Dynamic codes, newest first</caption>
@@ -153,11 +150,7 @@ export function CodeDetail({ id }: { id: string }): JSX.Element {
   };
 
   if (code.error && !current) {
-    return (
-      <p class="banner bad" role="alert">
-        {code.error}
-      </p>
-    );
+    return <Alert text={code.error} />;
   }
   return (
     <div>

@@ -11,7 +11,7 @@ import type { BatchResponseJson, Metadata } from '../../lib/schema';
 import { BARCODE_TYPES, FORMATS, LIMITS, MEDIA_TYPES } from '../../lib/facts';
 import { ApiError, request, saveBlob, sendJson } from '../api';
 import { useDebounced, useTitle } from '../hooks';
-import { Fields, fieldOf, toOptions, type FormValues, type JsonSchema } from '../schema-form';
+import { Choice, Fields, fieldOf, toOptions, type FormValues, type JsonSchema } from '../schema-form';
 
 const PROPERTIES = schemas.renderOptions.properties as Record<string, JsonSchema>;
 const OPTION_NAMES = Object.keys(PROPERTIES);
@@ -119,16 +119,7 @@ export function Generate(): JSX.Element {
       <h1>Generate a code</h1>
       <div class="split">
         <form class="card controls" onSubmit={(e) => e.preventDefault()} aria-label="Code">
-          <div class="field">
-            <label for="barcode-type">Barcode type</label>
-            <select id="barcode-type" value={type} onChange={(e) => changeType(e.currentTarget.value)}>
-              {BARCODE_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Choice id="barcode-type" label="Barcode type" value={type} values={BARCODE_TYPES} onChange={changeType} />
           <div class={dataError ? 'field invalid' : 'field'}>
             <label for="data">Data</label>
             <textarea

@@ -8,6 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { JobView, Retried } from '../../bulk/schema';
 import { ApiError, download, getJson, request, sendJson } from '../api';
+import { Alert } from '../components/alert';
 import { JobProgress, type Live } from '../components/progress';
 import { StatusBadge } from '../components/status';
 import { readEvents } from '../events';
@@ -119,11 +120,7 @@ export function JobDetail({ id }: { id: string }): JSX.Element {
         <section class="card" aria-label="Progress">
           <JobProgress job={job} live={live} />
           {job.warning && <p class="banner warn">{job.warning}</p>}
-          {job.error && (
-            <p class="banner bad" role="alert">
-              {job.error.code}: {job.error.message}
-            </p>
-          )}
+          <Alert text={job.error && `${job.error.code}: ${job.error.message}`} />
           <dl class="times">
             <dt>Created</dt>
             <dd>{when(job.created_at)}</dd>
@@ -183,11 +180,7 @@ export function JobDetail({ id }: { id: string }): JSX.Element {
           )}
         </div>
       )}
-      {notice && (
-        <p class="banner bad" role="alert">
-          {notice}
-        </p>
-      )}
+      <Alert text={notice} />
     </div>
   );
 }

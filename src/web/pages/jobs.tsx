@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { JobList, Stats } from '../../bulk/schema';
 import { getJson } from '../api';
+import { Alert } from '../components/alert';
 import { Pager } from '../components/pager';
 import { StatusBadge } from '../components/status';
 import { count, when } from '../format';
@@ -78,11 +79,7 @@ export function Jobs(): JSX.Element {
           New bulk job
         </a>
       </div>
-      {list.error && (
-        <p class="banner bad" role="alert">
-          {list.error}
-        </p>
-      )}
+      <Alert text={list.error} />
       <div class="table-wrap">
         <table>
           <caption class="sr-only">Bulk jobs, newest first</caption>
